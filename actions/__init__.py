@@ -1,0 +1,1 @@
+"""Custom actions and the fact store behind them."""

@@ -1,0 +1,35 @@
+"""The one spaCy pipeline the project uses, built offline.
+
+No downloaded model: a blank English pipeline with a rule-based sentencizer and the lookup
+lemmatizer, whose tables come from the ``spacy-lookups-data`` package on PyPI.
+"""
+
+from functools import lru_cache
+from typing import List
+
+import spacy
+from spacy.language import Language
+
+# Lemmas that carry no meaning for retrieval. spaCy's list, plus chat filler.
+_EXTRA_STOP_WORDS = {"?", "!", ".", ",", "pls", "please", "hi", "hey", "thanks", "'s", "’s"}
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The shared pipeline: tokenizer, sentencizer, lookup lemmatizer."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def content_lemmas(text: str) -> List[str]:
+    """Lower-cased lemmas of the words in ``text`` that carry meaning."""
+    doc = pipeline()(text.lower())
+    return [
+        token.lemma_
+        for token in doc
+        if not (token.is_stop or token.is_punct or token.is_space)
+        and token.lemma_ not in _EXTRA_STOP_WORDS
+    ]

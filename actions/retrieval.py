@@ -1,0 +1,197 @@
+"""Choosing what to say for a question: a fact, or an honest "my sources don't cover that".
+
+The topic of a question comes first (its mentions, else the conversation's last topic); the
+kind of question (how often, why, which...) then picks among that topic's facts, with BM25
+over the facts' lemmas as the tie-breaker and as the search when no topic is named.
+"""
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from rank_bm25 import BM25Okapi
+
+from actions.nlp import content_lemmas
+from actions.store import Fact, FactStore
+from actions.topics import Mention, TopicMatcher
+
+GENERIC_TOPIC = "pores"
+# BM25 score a topic-less question must reach to be answered from the best-matching fact.
+MIN_FREE_TEXT_SCORE = 4.0
+SUGGESTION_COUNT = 3
+
+# Keyword cues for the kind of question, most specific first; they beat the NLU intent,
+# which only has the whole sentence to go on.
+KIND_CUES: Tuple[Tuple[str, re.Pattern], ...] = (
+    ("frequency", re.compile(r"how (often|frequent)|how many times|times? (a|per|each) (week|day|month)|every ?day|daily|weekly|per week|얼마나 자주|몇 ?번|자주")),
+    ("cause", re.compile(r"\bwhy\b|\bcaus|\breason|what makes|\bwhy'?s\b|왜|원인|이유")),
+    ("recommendation", re.compile(r"\bwhich\b|concentration|percent|%|\bbest\b|recommend|look for|should i (buy|get|choose|pick)|what kind|농도|추천|어떤")),
+    ("how_to", re.compile(r"\bhow (do|can|should|to|would|does)\b|\bsteps?\b|\broutine\b|방법|어떻게")),
+    ("what_is", re.compile(r"\bwhat (is|are|does|do)\b|\bwhat'?s\b|benefit|good for|\bhelp|\bwork\b|뭐|무엇|효과")),
+)
+
+# Details a question can ask for that only some facts give. When the question asks for one
+# and the best fact lacks it, we say so instead of answering something nearby.
+DETAIL_CUES: Dict[str, Tuple[re.Pattern, Callable[[Fact], bool]]] = {
+    "how often to use {topic}": (KIND_CUES[0][1], lambda fact: "frequency" in fact.kinds),
+    "what concentration of {topic} to use": (
+        re.compile(r"concentration|percent|%|농도|strength"),
+        lambda fact: "%" in fact.answer,
+    ),
+}
+
+
+class Outcome(Enum):
+    ANSWER = "answer"
+    DETAIL_NOT_COVERED = "detail_not_covered"  # topic known, the asked detail is not in it
+    TERM_NOT_COVERED = "term_not_covered"  # a skin-care term the documents never mention
+    NOT_COVERED = "not_covered"  # about skin care, nothing in the store fits
+    OUT_OF_DOMAIN = "out_of_domain"  # not about skin care at all
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent_kind: Optional[str] = None
+    entity_values: Sequence[str] = ()
+    context_topics: Sequence[str] = ()
+    context_kind: Optional[str] = None
+    is_follow_up: bool = False
+    # For a message the NLU put out of scope: answer only when it names a specific topic
+    # ("vitamin C pills"), not a word that is also everyday language ("oil", "sun").
+    needs_specific_topic: bool = False
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    fact: Optional[Fact] = None
+    topics: List[str] = field(default_factory=list)
+    kind: Optional[str] = None
+    missing: Optional[str] = None  # the uncovered term or detail, for the reply
+    suggestions: List[Fact] = field(default_factory=list)
+
+
+def cued_kind(text: str) -> Optional[str]:
+    lowered = text.lower()
+    return next((kind for kind, cue in KIND_CUES if cue.search(lowered)), None)
+
+
+class Retriever:
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+        self.topic_matcher = TopicMatcher(store)
+        self._bm25 = BM25Okapi([list(fact.lemmas) for fact in store.facts])
+        self._position = {fact.id: index for index, fact in enumerate(store.facts)}
+        self._terms = [
+            (term, re.compile(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)")) for term in store.skincare_terms
+        ]
+
+    def retrieve(self, question: Question) -> Result:
+        mentions = self.topic_matcher.mentions(question.text)
+        topics = _specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
+        unknown = self._unknown_terms(question.text, mentions)
+        if question.needs_specific_topic and not unknown and set(topics) <= self.store.weak_topics:
+            return Result(Outcome.OUT_OF_DOMAIN)
+        kind = cued_kind(question.text) or question.intent_kind
+        if not topics and not unknown and question.context_topics:
+            topics = list(question.context_topics)
+        if kind is None and question.is_follow_up:
+            kind = question.context_kind
+        if unknown:
+            return Result(Outcome.TERM_NOT_COVERED, topics=topics, kind=kind, missing=unknown[0],
+                          suggestions=self._suggestions(question.text, topics, exclude=None))
+        if topics:
+            return self._answer_for_topics(question.text, topics, kind)
+        return self._answer_free_text(question.text, kind)
+
+    def suggestions_for(self, text: str) -> List[Fact]:
+        """The facts closest to ``text``, for "did you mean" buttons."""
+        return self._suggestions(text, [], exclude=None)
+
+    def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str]) -> Result:
+        lemmas = content_lemmas(text)
+        scores = list(self._bm25.get_scores(lemmas))
+        candidates = self.store.facts_about(topics)
+        for detail, (cue, has_detail) in DETAIL_CUES.items():
+            if cue.search(text.lower()):
+                candidates = [fact for fact in candidates if has_detail(fact)]
+                if not candidates:
+                    return Result(Outcome.DETAIL_NOT_COVERED, topics=topics, kind=kind,
+                                  missing=detail.format(topic=self.store.topic_name(topics[0])),
+                                  suggestions=self._suggestions(text, topics, exclude=None))
+        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, lemmas, scores))
+        return Result(Outcome.ANSWER, fact=best, topics=topics, kind=kind,
+                      suggestions=self._suggestions(text, topics, exclude=best))
+
+    def _answer_free_text(self, text: str, kind: Optional[str]) -> Result:
+        lemmas = content_lemmas(text)
+        if not set(lemmas) & self.store.domain_lemmas:
+            return Result(Outcome.OUT_OF_DOMAIN, kind=kind)
+        scores = self._bm25_scores(text)
+        best_index = max(range(len(scores)), key=scores.__getitem__)
+        if scores[best_index] < MIN_FREE_TEXT_SCORE:
+            return Result(Outcome.NOT_COVERED, kind=kind, suggestions=self._suggestions(text, [], exclude=None))
+        best = self.store.facts[best_index]
+        return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), kind=kind,
+                      suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best))
+
+    def _topic_score(
+        self, fact: Fact, topics: List[str], kind: Optional[str], lemmas: List[str], bm25: List[float]
+    ) -> float:
+        """Topic first, then kind, then how close the wording is to the fact's own question;
+        among equals the focused fact (fewer topics and kinds) wins over the combined one."""
+        primary = 1.0 if fact.topics[0] == topics[0] else 0.6 if topics[0] in fact.topics else 0.3
+        kind_match = 1.0 if kind in fact.kinds else 0.0
+        query = set(lemmas)
+        wording = len(query & set(fact.question_lemmas)) / len(query) if query else 0.0
+        focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
+        top = max(bm25) or 1.0
+        return 3 * primary + 2 * kind_match + 1.5 * wording + bm25[self._position[fact.id]] / top + focus
+
+    def _bm25_scores(self, text: str) -> List[float]:
+        return list(self._bm25.get_scores(content_lemmas(text)))
+
+    def _suggestions(self, text: str, topics: List[str], exclude: Optional[Fact]) -> List[Fact]:
+        """Other facts of the same topics first, then the nearest by BM25."""
+        scores = self._bm25_scores(text)
+        ranked = sorted(range(len(self.store.facts)), key=lambda i: -scores[i])
+        pool = self.store.facts_about(topics) + [self.store.facts[i] for i in ranked]
+        picked: List[Fact] = []
+        for fact in pool:
+            if fact is not exclude and fact not in picked:
+                picked.append(fact)
+            if len(picked) == SUGGESTION_COUNT:
+                break
+        return picked
+
+    def _entity_topics(self, entity_values: Sequence[str]) -> List[str]:
+        """Topics of the NLU's `topic` entities: synonym-mapped ids, or typos the matcher knows."""
+        topics: List[str] = []
+        for value in entity_values:
+            if value in self.store.topics:
+                topics.append(value)
+            else:
+                topics += [mention.topic_id for mention in self.topic_matcher.mentions(value)]
+        return topics
+
+    def _unknown_terms(self, text: str, mentions: List[Mention]) -> List[str]:
+        """Skin-care terms from the curated list that the documents don't cover.
+
+        Only the list counts: the NLU also tags everyday words as `topic` ("cold water"),
+        and "my sources don't cover cold" would be a worse answer than the real one."""
+        lowered = text.lower()
+        return [
+            term
+            for term, pattern in self._terms
+            for match in [pattern.search(lowered)]
+            if match and not any(m.start < match.end() and match.start() < m.end for m in mentions)
+        ]
+
+
+def _specific_first(topic_ids: List[str]) -> List[str]:
+    """Unique topics in order, the generic `pores` dropped when anything specific is named."""
+    unique = list(dict.fromkeys(topic_ids))
+    specific = [topic for topic in unique if topic != GENERIC_TOPIC]
+    return specific or unique

@@ -1,0 +1,108 @@
+"""The fact store: curated, grounded answers and the vocabulary they are indexed by.
+
+Built by ``actions.build_store`` from ``data/`` into one JSON file; loaded read-only here. The
+interface follows rasa-sdk's knowledge-base idea: the actions ask the store for objects and
+never read the YAML themselves.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+DEFAULT_STORE_PATH = Path(__file__).resolve().parent.parent / "build" / "fact_store.json"
+
+
+@dataclass(frozen=True)
+class Quote:
+    document_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topics: Tuple[str, ...]
+    kinds: Tuple[str, ...]
+    question: str
+    answer: str
+    quotes: Tuple[Quote, ...]
+    lemmas: Tuple[str, ...]
+    question_lemmas: Tuple[str, ...]
+
+    @property
+    def document_ids(self) -> Tuple[str, ...]:
+        """The documents this fact is backed by, in order of first quote."""
+        return tuple(dict.fromkeys(quote.document_id for quote in self.quotes))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactStore:
+    facts: Tuple[Fact, ...]
+    topics: Dict[str, Topic]
+    document_titles: Dict[str, str]
+    skincare_terms: Tuple[str, ...]
+    domain_lemmas: frozenset
+    weak_topics: frozenset
+    greeting_facts: Tuple[str, ...]
+
+    def fact(self, fact_id: str) -> Optional[Fact]:
+        return next((fact for fact in self.facts if fact.id == fact_id), None)
+
+    def facts_about(self, topic_ids: List[str]) -> List[Fact]:
+        """Facts that list any of ``topic_ids``, in store order."""
+        wanted = set(topic_ids)
+        return [fact for fact in self.facts if wanted.intersection(fact.topics)]
+
+    def topic_name(self, topic_id: str) -> str:
+        topic = self.topics.get(topic_id)
+        return topic.name if topic else topic_id.replace("_", " ")
+
+    def source_titles(self, fact: Fact) -> List[str]:
+        return [self.document_titles[document_id] for document_id in fact.document_ids]
+
+
+def _fact_from_json(raw: dict) -> Fact:
+    return Fact(
+        id=raw["id"],
+        topics=tuple(raw["topics"]),
+        kinds=tuple(raw["kinds"]),
+        question=raw["question"],
+        answer=raw["answer"],
+        quotes=tuple(Quote(q["document"], q["text"]) for q in raw["quotes"]),
+        lemmas=tuple(raw["lemmas"]),
+        question_lemmas=tuple(raw["question_lemmas"]),
+    )
+
+
+def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
+    """Read a built store. Fails loudly if the build step has not run."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make store` first")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return FactStore(
+        facts=tuple(_fact_from_json(fact) for fact in raw["facts"]),
+        topics={
+            topic_id: Topic(topic_id, topic["name"], tuple(topic["aliases"]))
+            for topic_id, topic in raw["topics"].items()
+        },
+        document_titles={doc["id"]: doc["title"] for doc in raw["documents"]},
+        skincare_terms=tuple(raw["skincare_terms"]),
+        domain_lemmas=frozenset(raw["domain_lemmas"]),
+        weak_topics=frozenset(raw["weak_topics"]),
+        greeting_facts=tuple(raw["greeting_facts"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_store() -> FactStore:
+    """The store the action server answers from, loaded once per process."""
+    return load_store()

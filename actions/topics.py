@@ -1,0 +1,93 @@
+"""Finding the topics a message talks about: lemma phrases, Korean substrings, typos."""
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Tuple
+
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+
+from actions.nlp import pipeline
+from actions.store import FactStore
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# A typo must be this close (rapidfuzz ratio, 0-100) to an alias of at least FUZZY_MIN_CHARS.
+FUZZY_MIN_RATIO = 86
+FUZZY_MIN_CHARS = 6
+# A typo usually keeps the first letter ("peeling" is not a typo of "feeling"); long aliases
+# may lose it ("kolagen mask").
+FUZZY_ANY_START_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Mention:
+    topic_id: str
+    start: int
+    end: int
+
+
+class TopicMatcher:
+    """Finds topic mentions in a message, longest match first."""
+
+    def __init__(self, store: FactStore) -> None:
+        nlp = pipeline()
+        self._matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._korean: List[Tuple[str, str]] = []
+        self._fuzzy: Dict[int, List[Tuple[str, str]]] = {}
+        for topic in store.topics.values():
+            for alias in {a.lower() for a in topic.aliases}:
+                if HANGUL.search(alias):
+                    self._korean.append((alias.replace(" ", ""), topic.id))
+                    continue
+                self._matcher.add(topic.id, [nlp(alias)])
+                if len(alias) >= FUZZY_MIN_CHARS:
+                    token_count = len(nlp.tokenizer(alias))
+                    self._fuzzy.setdefault(token_count, []).append((alias, topic.id))
+
+    def mentions(self, text: str) -> List[Mention]:
+        """Topic mentions in ``text``, in reading order; char offsets are into ``text``.
+
+        Exact lemma matches and typo matches compete on length, so "pores sagg" beats the
+        exact but generic "pores"; at equal length an exact match wins.
+        """
+        doc = pipeline()(text.lower())
+        candidates = [
+            (end - start, 1, start, end, doc.vocab.strings[match_id])
+            for match_id, start, end in self._matcher(doc)
+        ]
+        candidates += [(end - start, 0, start, end, topic) for start, end, topic in self._fuzzy_candidates(doc)]
+        taken: set = set()
+        found: List[Mention] = []
+        for _, _, start, end, topic_id in sorted(candidates, reverse=True):
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                found.append(Mention(topic_id, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+        found += self._korean_mentions(text)
+        return sorted(found, key=lambda mention: mention.start)
+
+    def _fuzzy_candidates(self, doc: Doc) -> List[Tuple[int, int, str]]:
+        """(start token, end token, topic) for each window of words that is a typo of an alias."""
+        found: List[Tuple[int, int, str]] = []
+        for token_count, aliases in self._fuzzy.items():
+            choices = [alias for alias, _ in aliases]
+            for start in range(len(doc) - token_count + 1):
+                window = doc[start : start + token_count].text
+                match = process.extractOne(window, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO)
+                if match and (window[:1] == match[0][:1] or len(match[0]) >= FUZZY_ANY_START_CHARS):
+                    found.append((start, start + token_count, aliases[match[2]][1]))
+        return found
+
+    def _korean_mentions(self, text: str) -> List[Mention]:
+        if not HANGUL.search(text):
+            return []
+        compact = text.lower().replace(" ", "")
+        found: List[Mention] = []
+        taken: List[Tuple[int, int]] = []
+        for alias, topic_id in sorted(self._korean, key=lambda item: -len(item[0])):
+            start = compact.find(alias)
+            end = start + len(alias)
+            if start >= 0 and not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                found.append(Mention(topic_id, start, end))
+        return found

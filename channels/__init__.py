@@ -1,0 +1,1 @@
+"""Input channels: Rasa's own, with the validation a public endpoint needs."""

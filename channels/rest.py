@@ -1,0 +1,101 @@
+"""Rasa's REST channel with input validation in front of it.
+
+Same address and reply format as ``rasa.core.channels.rest.RestInput``
+(``POST /webhooks/rest/webhook`` with ``{"sender": ..., "message": ...}``). What it adds:
+a malformed body gets a 400 with a JSON error instead of an exception inside Rasa; an empty
+or over-long message gets a plain reply without running NLU; every rejection is logged.
+"""
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 128
+DEFAULT_SENDER = "default"
+EMPTY_REPLY = (
+    "Your message was empty. Ask me anything about pore care, "
+    "for example \"how often should I exfoliate?\""
+)
+TOO_LONG_REPLY = (
+    "That message is too long for me ({length:,} characters). Please ask one question "
+    f"in under {MAX_MESSAGE_CHARS:,} characters."
+)
+
+
+def _bad_request(reason: Text, request: Request) -> HTTPResponse:
+    logger.warning("rest: rejected request from %s: %s", request.ip, reason)
+    return response.json({"error": reason}, status=400)
+
+
+def validate_body(body: Any) -> Tuple[Optional[Text], Optional[Dict[Text, Any]]]:
+    """The reason the body is unusable (or None), and the cleaned fields."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object with a string `message`", None
+    message, sender = body.get("message"), body.get("sender", DEFAULT_SENDER)
+    metadata = body.get("metadata")
+    if message is None:
+        return "`message` is missing", None
+    if not isinstance(message, str):
+        return "`message` must be a string", None
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters", None
+    if metadata is not None and not isinstance(metadata, dict):
+        return "`metadata` must be a JSON object", None
+    text = "".join(ch for ch in message if ch.isprintable() or ch in "\n\t").strip()
+    return None, {"text": text, "sender": sender, "metadata": metadata}
+
+
+def _direct_reply(sender: Text, text: Text) -> HTTPResponse:
+    return response.json([{"recipient_id": sender, "text": text}])
+
+
+class ValidatingRestInput(RestInput):
+    """The REST channel, refusing what it cannot use with a clear answer."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("validating_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own error type for a body that is not JSON
+                return _bad_request("the body is not valid JSON", request)
+            reason, fields = validate_body(body)
+            if reason or fields is None:
+                return _bad_request(reason or "invalid body", request)
+            sender, text = fields["sender"], fields["text"]
+            if not text:
+                logger.info("rest: empty message from sender %s", sender)
+                return _direct_reply(sender, EMPTY_REPLY)
+            if len(text) > MAX_MESSAGE_CHARS:
+                logger.info("rest: %d-character message from sender %s", len(text), sender)
+                return _direct_reply(sender, TOO_LONG_REPLY.format(length=len(text)))
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=fields["metadata"])
+                )
+            except Exception:
+                logger.exception("rest: failed to handle a message from sender %s", sender)
+                return response.json({"error": "the message could not be handled; please retry"}, status=503)
+            return response.json(collector.messages)
+
+        return webhook

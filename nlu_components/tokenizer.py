@@ -1,0 +1,34 @@
+"""Rasa's whitespace tokenizer, without its Hangul-eating emoji filter.
+
+Rasa 3.6's ``WhitespaceTokenizer`` drops any token that fully matches its emoji regex, whose
+range U+24C2..U+1F251 also spans every Hangul syllable: Korean words vanished before the
+featurizers saw them. This keeps the tokenizer and narrows the emoji ranges to real emoji.
+"""
+
+import re
+from typing import Any, Dict, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+EMOJI = re.compile(
+    "["
+    "\U0001F600-\U0001F64F"  # emoticons
+    "\U0001F300-\U0001F5FF"  # symbols and pictographs
+    "\U0001F680-\U0001F6FF"  # transport and map symbols
+    "\U0001F900-\U0001FAFF"  # supplemental symbols and pictographs
+    "\U0001F1E0-\U0001F1FF"  # flags
+    "\U0001F170-\U0001F251"  # enclosed alphanumerics and ideographs
+    "\u2600-\u27BF"  # miscellaneous symbols and dingbats
+    "\u24C2\u200d\u200c\ufe0f"
+    "]+"
+)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class HangulSafeWhitespaceTokenizer(WhitespaceTokenizer):
+    """``WhitespaceTokenizer`` whose emoji filter leaves Korean (and other scripts) alone."""
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.emoji_pattern = EMOJI

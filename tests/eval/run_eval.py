@@ -1,0 +1,111 @@
+"""Held-out evaluation: conversations the NLU never trained on, sent through the REST channel.
+
+    python -m tests.eval.run_eval --start-servers          # starts its own servers
+    python -m tests.eval.run_eval --url http://localhost:5005/webhooks/rest/webhook
+
+A turn passes when the bot's replies (texts and button titles) contain one alternative of
+every `all_of` group and nothing from `none_of` (case-insensitive). A conversation passes when
+all its turns pass. Prints pass rates per category; writes the failures to results/eval.json.
+"""
+
+import argparse
+import json
+import sys
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import requests
+import yaml
+
+from tests.servers import PROJECT, running_assistant
+
+CONVERSATIONS = Path(__file__).resolve().parent / "conversations.yml"
+
+
+@dataclass
+class CategoryScore:
+    conversations: int = 0
+    conversations_passed: int = 0
+    turns: int = 0
+    turns_passed: int = 0
+    failures: List[dict] = field(default_factory=list)
+
+
+def reply_text(messages: List[dict]) -> str:
+    parts = [m.get("text") or "" for m in messages]
+    parts += [b.get("title", "") for m in messages for b in m.get("buttons") or []]
+    return "\n".join(parts)
+
+
+def turn_passes(expect: dict, reply: str) -> bool:
+    lowered = reply.lower().replace("’", "'")
+    has = lambda phrase: phrase.lower().replace("’", "'") in lowered  # noqa: E731
+    return all(any(has(alt) for alt in group) for group in expect.get("all_of", [])) and not any(
+        has(phrase) for phrase in expect.get("none_of", [])
+    )
+
+
+def evaluate(conversations: List[dict], send: Callable[[str, str], List[dict]]) -> Dict[str, CategoryScore]:
+    scores: Dict[str, CategoryScore] = defaultdict(CategoryScore)
+    for conversation in conversations:
+        score = scores[conversation["category"]]
+        sender = f"eval-{conversation['id']}-{uuid.uuid4().hex[:8]}"
+        all_passed = True
+        for turn in conversation["turns"]:
+            reply = reply_text(send(sender, turn["user"]))
+            passed = turn_passes(turn["expect"], reply)
+            score.turns += 1
+            score.turns_passed += passed
+            if not passed:
+                all_passed = False
+                score.failures.append({"id": conversation["id"], "user": turn["user"], "reply": reply,
+                                       "expect": turn["expect"]})
+        score.conversations += 1
+        score.conversations_passed += all_passed
+    return dict(scores)
+
+
+def print_table(scores: Dict[str, CategoryScore]) -> None:
+    print(f"{'category':<14} {'conversations':>15} {'turns':>12}")
+    total_c = total_cp = 0
+    for category, s in sorted(scores.items()):
+        total_c += s.conversations
+        total_cp += s.conversations_passed
+        print(f"{category:<14} {s.conversations_passed:>4}/{s.conversations:<4} {100 * s.conversations_passed / s.conversations:5.1f}%"
+              f" {s.turns_passed:>4}/{s.turns:<4}")
+    print(f"{'overall':<14} {total_cp:>4}/{total_c:<4} {100 * total_cp / max(total_c, 1):5.1f}%")
+
+
+def rest_sender(url: str) -> Callable[[str, str], List[dict]]:
+    def send(sender: str, message: str) -> List[dict]:
+        response = requests.post(url, json={"sender": sender, "message": message}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+    return send
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="held-out evaluation through the REST channel")
+    parser.add_argument("--url", default="http://localhost:5005/webhooks/rest/webhook")
+    parser.add_argument("--start-servers", action="store_true", help="start the bot on free ports first")
+    parser.add_argument("--out", type=Path, default=PROJECT / "results" / "eval.json")
+    args = parser.parse_args()
+    conversations = yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]
+    if args.start_servers:
+        with running_assistant() as assistant:
+            scores = evaluate(conversations, rest_sender(assistant.rest_url))
+    else:
+        scores = evaluate(conversations, rest_sender(args.url))
+    print_table(scores)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({c: s.__dict__ for c, s in scores.items()}, ensure_ascii=False, indent=1),
+                        encoding="utf-8")
+    print(f"details: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Start the action server and the Rasa server for tests and the evaluation, then stop them."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import requests
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODEL = PROJECT / "models" / "pore-care.tar.gz"
+START_TIMEOUT_S = 240
+
+
+@dataclass(frozen=True)
+class Assistant:
+    rest_url: str
+    base_url: str
+    log_path: Path
+    tracker_db: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, processes: List[subprocess.Popen], log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError(f"a server exited during start-up; see {log_path}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not up after {START_TIMEOUT_S}s; see {log_path}")
+
+
+def _write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Path:
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n',
+        encoding="utf-8",
+    )
+    return endpoints
+
+
+@contextmanager
+def running_assistant(workdir: Optional[Path] = None) -> Iterator[Assistant]:
+    """Both servers on free ports with their own SQLite tracker store; stopped on exit."""
+    directory = Path(workdir or tempfile.mkdtemp(prefix="pore-care-"))
+    actions_port, rasa_port = free_port(), free_port()
+    tracker_db = directory / "conversations.db"
+    endpoints = _write_endpoints(directory, actions_port, tracker_db)
+    log_path = directory / "servers.log"
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    with open(log_path, "ab") as log:
+        processes = [
+            subprocess.Popen(
+                [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions.actions"],
+                cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, env=env,
+            ),
+            subprocess.Popen(
+                [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
+                 "--credentials", str(PROJECT / "credentials.yml"), "--endpoints", str(endpoints)],
+                cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, env=env,
+            ),
+        ]
+        try:
+            base_url = f"http://127.0.0.1:{rasa_port}"
+            _wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes, log_path)
+            _wait_until_up(f"{base_url}/webhooks/rest/", processes, log_path)
+            yield Assistant(f"{base_url}/webhooks/rest/webhook", base_url, log_path, tracker_db)
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def ask(assistant: Assistant, sender: str, message: str, timeout: float = 30) -> List[dict]:
+    reply = requests.post(assistant.rest_url, json={"sender": sender, "message": message}, timeout=timeout)
+    reply.raise_for_status()
+    return reply.json()

@@ -1,0 +1,69 @@
+"""Retrieval: the right fact for a question, follow-ups, and honest "not covered" replies."""
+
+import pytest
+
+from actions.retrieval import Outcome, Question, Retriever
+
+
+@pytest.mark.parametrize(
+    "text, intent_kind, fact_id",
+    [
+        ("how often should I use a collagen mask?", "frequency", "collagen_mask_frequency"),
+        ("what does a collagen mask do", "what_is", "collagen_mask_what_is"),
+        ("which vitamin C concentration should I look for", "recommendation", "vitamin_c_concentration"),
+        ("why do pores sag?", "cause", "sagging_pores_cause"),
+        ("how often should I exfoliate", "frequency", "exfoliation_frequency"),
+        ("colagen mask how often", None, "collagen_mask_frequency"),
+        ("exfoilate how many times a week", None, "exfoliation_frequency"),
+        ("각질팩은 얼마나 자주 해야 하나요?", None, "exfoliating_pack_frequency"),
+        ("보습팩은 뭐예요?", "what_is", "moisturizing_pack_what_is"),
+        ("do vitamin c supplements help", "what_is", "vitamin_c_supplements"),
+    ],
+)
+def test_answers_with_the_fact_for_the_question(retriever: Retriever, text, intent_kind, fact_id) -> None:
+    result = retriever.retrieve(Question(text, intent_kind=intent_kind))
+    assert result.outcome is Outcome.ANSWER
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_follow_up_without_a_topic_uses_the_conversation(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("how often should I use it?", intent_kind="frequency", context_topics=("collagen_mask",))
+    )
+    assert result.fact is not None and result.fact.id == "collagen_mask_frequency"
+
+
+def test_topic_switch_keeps_the_kind_of_question(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("and AHA?", context_topics=("bha",), context_kind="what_is", is_follow_up=True)
+    )
+    assert result.fact is not None and result.fact.id == "aha_what_is"
+
+
+def test_a_term_the_documents_never_mention_is_named(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("is niacinamide good for pores?", intent_kind="what_is"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED
+    assert result.missing == "niacinamide"
+
+
+def test_a_detail_the_topic_lacks_is_not_answered_with_something_nearby(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("how often should I use retinol?", intent_kind="frequency"))
+    assert result.outcome is Outcome.DETAIL_NOT_COVERED
+    assert result.missing == "how often to use retinol"
+    assert result.suggestions
+
+
+def test_small_talk_words_are_not_skin_care(retriever: Retriever) -> None:
+    assert retriever.retrieve(Question("I'm feeling great")).outcome is Outcome.OUT_OF_DOMAIN
+    assert retriever.retrieve(Question("what is the capital of France")).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_typo_matching_does_not_invent_topics(retriever: Retriever) -> None:
+    mentions = retriever.topic_matcher.mentions("I'm feeling fine, just peeking in")
+    assert [m.topic_id for m in mentions] == []
+
+
+def test_suggestions_are_other_facts(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("how often should I use a collagen mask?", intent_kind="frequency"))
+    ids = [fact.id for fact in result.suggestions]
+    assert 2 <= len(ids) <= 3 and result.fact.id not in ids
