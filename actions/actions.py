@@ -1,6 +1,7 @@
 """The actions that speak: answer a question from the fact store, or say why not."""
 
 import logging
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
@@ -22,6 +23,8 @@ INTENT_KINDS = {
     "ask_recommendation": "recommendation",
 }
 FOLLOW_UP_INTENT = "inform_topic"
+# "and BHA?", "what about retinol": a new topic, the same question as before.
+FOLLOW_UP_OPENER = re.compile(r"^\W*(and|what about|how about|also|same for|what of)\b", re.IGNORECASE)
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 
@@ -45,7 +48,7 @@ def _question(tracker: Tracker, intent: str) -> Question:
         # "blah" means "tell me more about collagen masks" would answer the wrong question.
         context_topics=() if no_context else tuple(tracker.get_slot("last_topics") or ()),
         context_kind=tracker.get_slot("last_kind"),
-        is_follow_up=intent == FOLLOW_UP_INTENT,
+        is_follow_up=intent == FOLLOW_UP_INTENT or bool(FOLLOW_UP_OPENER.match(tracker.latest_message.get("text") or "")),
         needs_specific_topic=intent == OUT_OF_SCOPE_INTENT,
     )
 

@@ -199,6 +199,14 @@ def coverage_report(
     return problems, "\n".join(lines)
 
 
+def _vocabulary(documents: Dict[str, dict], facts: List[dict], topics: Dict[str, dict], words: List[str]) -> List[str]:
+    """Every word the documents, the facts and the topic vocabulary use (lower case)."""
+    texts = [doc["text"] for doc in documents.values()] + words
+    texts += [alias for topic in topics.values() for alias in topic["aliases"]]
+    texts += [text for fact in facts for text in (fact["question"], fact["answer"], *fact.get("paraphrases", []))]
+    return sorted({token.lower_ for doc in pipeline().pipe(texts) for token in doc if token.is_alpha})
+
+
 def _domain_lemmas(topics: Dict[str, dict], terms: List[str], words: List[str]) -> List[str]:
     """Lemmas that make a message about skin care. Not the documents' every word: "feel" and
     "great" are in them too, and "I'm feeling great" is not a pore question."""
@@ -233,6 +241,7 @@ def build(project: Path) -> Tuple[dict, str]:
         "topics": topics,
         "skincare_terms": skincare_terms,
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
+        "vocabulary": _vocabulary(documents, facts, topics, settings["domain_words"]),
         "weak_topics": settings["weak_topics"],
         "greeting_facts": settings["greeting_facts"],
         "facts": [_indexed_fact(fact, topics) for fact in facts],
@@ -253,7 +262,8 @@ def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:
         for quote in source["quotes"]
     ]
     topic_names = [topics[topic]["name"] for topic in fact["topics"]]
-    indexed_text = " ".join([fact["question"], fact["answer"], *topic_names, *(q["text"] for q in quotes)])
+    phrasings = [fact["question"], *fact.get("paraphrases", [])]
+    indexed_text = " ".join([*phrasings, fact["answer"], *topic_names, *(q["text"] for q in quotes)])
     return {
         "id": fact["id"],
         "topics": fact["topics"],
@@ -262,7 +272,7 @@ def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:
         "answer": " ".join(fact["answer"].split()),
         "quotes": quotes,
         "lemmas": content_lemmas(indexed_text),
-        "question_lemmas": content_lemmas(fact["question"]),
+        "phrasing_lemmas": [content_lemmas(phrasing) for phrasing in phrasings],
     }
 
 

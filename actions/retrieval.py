@@ -11,22 +11,27 @@ from enum import Enum
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
 
 from actions.nlp import content_lemmas
 from actions.store import Fact, FactStore
-from actions.topics import Mention, TopicMatcher
+from actions.topics import HANGUL, Mention, TopicMatcher
 
 GENERIC_TOPIC = "pores"
 # BM25 score a topic-less question must reach to be answered from the best-matching fact.
 MIN_FREE_TEXT_SCORE = 4.0
 SUGGESTION_COUNT = 3
+FOREIGN_MIN_CHARS = 5
+TYPO_MIN_RATIO = 85
+_SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 
 # Keyword cues for the kind of question, most specific first; they beat the NLU intent,
 # which only has the whole sentence to go on.
 KIND_CUES: Tuple[Tuple[str, re.Pattern], ...] = (
-    ("frequency", re.compile(r"how (often|frequent)|how many times|times? (a|per|each) (week|day|month)|every ?day|daily|weekly|per week|얼마나 자주|몇 ?번|자주")),
+    ("frequency", re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day|month)|e?ve?ry ?day|daily|weekly|per week|얼마나 자주|몇 ?번|자주")),
     ("cause", re.compile(r"\bwhy\b|\bcaus|\breason|what makes|\bwhy'?s\b|왜|원인|이유")),
     ("recommendation", re.compile(r"\bwhich\b|concentration|percent|%|\bbest\b|recommend|look for|should i (buy|get|choose|pick)|what kind|농도|추천|어떤")),
+    ("what_is", re.compile(r"how (can|do|would|will) (i|you|we) (tell|know)|\bsigns? of\b")),
     ("how_to", re.compile(r"\bhow (do|can|should|to|would|does)\b|\bsteps?\b|\broutine\b|방법|어떻게")),
     ("what_is", re.compile(r"\bwhat (is|are|does|do)\b|\bwhat'?s\b|benefit|good for|\bhelp|\bwork\b|뭐|무엇|효과")),
 )
@@ -34,9 +39,12 @@ KIND_CUES: Tuple[Tuple[str, re.Pattern], ...] = (
 # Details a question can ask for that only some facts give. When the question asks for one
 # and the best fact lacks it, we say so instead of answering something nearby.
 DETAIL_CUES: Dict[str, Tuple[re.Pattern, Callable[[Fact], bool]]] = {
-    "how often to use {topic}": (KIND_CUES[0][1], lambda fact: "frequency" in fact.kinds),
+    "how often to use {topic}": (
+        re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day)|e?ve?ry ?day|얼마나 자주|몇 ?번"),
+        lambda fact: "frequency" in fact.kinds,
+    ),
     "what concentration of {topic} to use": (
-        re.compile(r"concentration|percent|%|농도|strength"),
+        re.compile(r"concentration|percent|%|농도|\bstrength\b"),
         lambda fact: "%" in fact.answer,
     ),
 }
@@ -84,33 +92,42 @@ class Retriever:
         self.topic_matcher = TopicMatcher(store)
         self._bm25 = BM25Okapi([list(fact.lemmas) for fact in store.facts])
         self._position = {fact.id: index for index, fact in enumerate(store.facts)}
+        self._vocabulary = sorted(store.vocabulary)
         self._terms = [
             (term, re.compile(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)")) for term in store.skincare_terms
         ]
 
     def retrieve(self, question: Question) -> Result:
-        mentions = self.topic_matcher.mentions(question.text)
+        terms = self._term_spans(question.text)
+        mentions = [  # "hyaluronic acid" is a term of its own, not the topic "acids"
+            m for m in self.topic_matcher.mentions(question.text)
+            if not any(start <= m.start and m.end <= end for _, start, end in terms)
+        ]
         topics = _specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
-        unknown = self._unknown_terms(question.text, mentions)
+        unknown = [term for term, start, end in terms
+                   if not any(m.start < end and start < m.end for m in mentions)]
+        unknown += self._foreign_entities(question.entity_values)
         if question.needs_specific_topic and not unknown and set(topics) <= self.store.weak_topics:
             return Result(Outcome.OUT_OF_DOMAIN)
-        kind = cued_kind(question.text) or question.intent_kind
+        cued = cued_kind(question.text)
+        kind = cued or question.intent_kind
         if not topics and not unknown and question.context_topics:
             topics = list(question.context_topics)
-        if kind is None and question.is_follow_up:
-            kind = question.context_kind
+        if question.is_follow_up and cued is None and question.context_kind:
+            kind = question.context_kind  # "and BHA?" asks the last question again
         if unknown:
             return Result(Outcome.TERM_NOT_COVERED, topics=topics, kind=kind, missing=unknown[0],
                           suggestions=self._suggestions(question.text, topics, exclude=None))
+        text = _with_aliases(question.text, mentions)
         if topics:
-            return self._answer_for_topics(question.text, topics, kind)
-        return self._answer_free_text(question.text, kind)
+            return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+        return self._answer_free_text(text, kind)
 
     def suggestions_for(self, text: str) -> List[Fact]:
         """The facts closest to ``text``, for "did you mean" buttons."""
         return self._suggestions(text, [], exclude=None)
 
-    def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str]) -> Result:
+    def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool) -> Result:
         lemmas = content_lemmas(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
@@ -121,7 +138,8 @@ class Retriever:
                     return Result(Outcome.DETAIL_NOT_COVERED, topics=topics, kind=kind,
                                   missing=detail.format(topic=self.store.topic_name(topics[0])),
                                   suggestions=self._suggestions(text, topics, exclude=None))
-        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, lemmas, scores))
+        kind_weight = 2.0 if kind_is_cued else 1.0
+        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores))
         return Result(Outcome.ANSWER, fact=best, topics=topics, kind=kind,
                       suggestions=self._suggestions(text, topics, exclude=best))
 
@@ -138,17 +156,19 @@ class Retriever:
                       suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best))
 
     def _topic_score(
-        self, fact: Fact, topics: List[str], kind: Optional[str], lemmas: List[str], bm25: List[float]
+        self, fact: Fact, topics: List[str], kind: Optional[str], kind_weight: float,
+        lemmas: List[str], bm25: List[float],
     ) -> float:
-        """Topic first, then kind, then how close the wording is to the fact's own question;
-        among equals the focused fact (fewer topics and kinds) wins over the combined one."""
+        """Topic first, then kind (a keyword cue counts more than the NLU's guess), then how
+        close the wording is to the fact's question or a paraphrase of it; among equals the
+        focused fact (fewer topics and kinds) wins over the combined one."""
         primary = 1.0 if fact.topics[0] == topics[0] else 0.6 if topics[0] in fact.topics else 0.3
+        coverage = len(set(topics) & set(fact.topics)) / len(topics)
         kind_match = 1.0 if kind in fact.kinds else 0.0
-        query = set(lemmas)
-        wording = len(query & set(fact.question_lemmas)) / len(query) if query else 0.0
-        focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
         top = max(bm25) or 1.0
-        return 3 * primary + 2 * kind_match + 1.5 * wording + bm25[self._position[fact.id]] / top + focus
+        focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
+        return (2 * primary + coverage + kind_weight * kind_match + 2 * _wording(lemmas, fact)
+                + bm25[self._position[fact.id]] / top + focus)
 
     def _bm25_scores(self, text: str) -> List[float]:
         return list(self._bm25.get_scores(content_lemmas(text)))
@@ -176,18 +196,54 @@ class Retriever:
                 topics += [mention.topic_id for mention in self.topic_matcher.mentions(value)]
         return topics
 
-    def _unknown_terms(self, text: str, mentions: List[Mention]) -> List[str]:
-        """Skin-care terms from the curated list that the documents don't cover.
+    def _foreign_entities(self, entity_values: Sequence[str]) -> List[str]:
+        """NLU `topic` entities built on a word no document or fact ever uses ("fridge",
+        "collagen powder"): the question hinges on something the sources can't speak to.
+        Short words and near-spellings of known words don't count: they are typos and
+        slang ("temp", "noze") more often than new subjects."""
+        foreign: List[str] = []
+        for value in entity_values:
+            if value in self.store.topics or not _SAFE_TERM.match(value):
+                continue
+            words = [w for w in re.findall(r"[a-z]+", value.lower()) if len(w) >= FOREIGN_MIN_CHARS]
+            if any(w not in self.store.vocabulary and not self._near_known_word(w) for w in words):
+                foreign.append(value.lower())
+        return foreign
+
+    def _near_known_word(self, word: str) -> bool:
+        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO) is not None
+
+    def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
+        """Skin-care terms from the curated list that the documents don't cover, with spans.
 
         Only the list counts: the NLU also tags everyday words as `topic` ("cold water"),
         and "my sources don't cover cold" would be a worse answer than the real one."""
         lowered = text.lower()
         return [
-            term
+            (term, match.start(), match.end())
             for term, pattern in self._terms
             for match in [pattern.search(lowered)]
-            if match and not any(m.start < match.end() and match.start() < m.end for m in mentions)
+            if match
         ]
+
+
+def _with_aliases(text: str, mentions: List[Mention]) -> str:
+    """The text with typo'd topic names spelled as the store spells them, for ranking."""
+    for mention in sorted(mentions, key=lambda m: -m.start):
+        if mention.end <= len(text) and not HANGUL.search(mention.alias):
+            text = text[: mention.start] + mention.alias + text[mention.end :]
+    return text
+
+
+def _wording(lemmas: List[str], fact: Fact) -> float:
+    """Best lemma overlap (Dice, 0-1) between the question and the fact's phrasings."""
+    query = set(lemmas)
+    if not query:
+        return 0.0
+    return max(
+        (2 * len(query & set(phrasing)) / (len(query) + len(set(phrasing))) for phrasing in fact.phrasing_lemmas),
+        default=0.0,
+    )
 
 
 def _specific_first(topic_ids: List[str]) -> List[str]:

@@ -29,7 +29,8 @@ class Fact:
     answer: str
     quotes: Tuple[Quote, ...]
     lemmas: Tuple[str, ...]
-    question_lemmas: Tuple[str, ...]
+    # Lemmas of the fact's question and of each paraphrase of it.
+    phrasing_lemmas: Tuple[Tuple[str, ...], ...]
 
     @property
     def document_ids(self) -> Tuple[str, ...]:
@@ -52,6 +53,7 @@ class FactStore:
     skincare_terms: Tuple[str, ...]
     domain_lemmas: frozenset
     weak_topics: frozenset
+    vocabulary: frozenset
     greeting_facts: Tuple[str, ...]
 
     def fact(self, fact_id: str) -> Optional[Fact]:
@@ -79,7 +81,7 @@ def _fact_from_json(raw: dict) -> Fact:
         answer=raw["answer"],
         quotes=tuple(Quote(q["document"], q["text"]) for q in raw["quotes"]),
         lemmas=tuple(raw["lemmas"]),
-        question_lemmas=tuple(raw["question_lemmas"]),
+        phrasing_lemmas=tuple(tuple(lemmas) for lemmas in raw["phrasing_lemmas"]),
     )
 
 
@@ -98,6 +100,7 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
         skincare_terms=tuple(raw["skincare_terms"]),
         domain_lemmas=frozenset(raw["domain_lemmas"]),
         weak_topics=frozenset(raw["weak_topics"]),
+        vocabulary=frozenset(raw["vocabulary"]),
         greeting_facts=tuple(raw["greeting_facts"]),
     )
 

@@ -18,6 +18,7 @@ FUZZY_MIN_CHARS = 6
 # A typo usually keeps the first letter ("peeling" is not a typo of "feeling"); long aliases
 # may lose it ("kolagen mask").
 FUZZY_ANY_START_CHARS = 10
+FUZZY_MIN_WORD_RATIO = 75
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Mention:
     topic_id: str
     start: int
     end: int
+    alias: str  # the alias as the store spells it: "collagen mask" for a typed "kolagen mask"
 
 
 class TopicMatcher:
@@ -53,29 +55,29 @@ class TopicMatcher:
         """
         doc = pipeline()(text.lower())
         candidates = [
-            (end - start, 1, start, end, doc.vocab.strings[match_id])
+            (end - start, 1, start, end, doc.vocab.strings[match_id], doc[start:end].text)
             for match_id, start, end in self._matcher(doc)
         ]
-        candidates += [(end - start, 0, start, end, topic) for start, end, topic in self._fuzzy_candidates(doc)]
+        candidates += [(end - start, 0, start, end, topic, alias) for start, end, topic, alias in self._fuzzy_candidates(doc)]
         taken: set = set()
         found: List[Mention] = []
-        for _, _, start, end, topic_id in sorted(candidates, reverse=True):
+        for _, _, start, end, topic_id, alias in sorted(candidates, reverse=True):
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
-                found.append(Mention(topic_id, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+                found.append(Mention(topic_id, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), alias))
         found += self._korean_mentions(text)
         return sorted(found, key=lambda mention: mention.start)
 
-    def _fuzzy_candidates(self, doc: Doc) -> List[Tuple[int, int, str]]:
-        """(start token, end token, topic) for each window of words that is a typo of an alias."""
-        found: List[Tuple[int, int, str]] = []
+    def _fuzzy_candidates(self, doc: Doc) -> List[Tuple[int, int, str, str]]:
+        """(start token, end token, topic, alias) for each window of words that is a typo of an alias."""
+        found: List[Tuple[int, int, str, str]] = []
         for token_count, aliases in self._fuzzy.items():
             choices = [alias for alias, _ in aliases]
             for start in range(len(doc) - token_count + 1):
                 window = doc[start : start + token_count].text
                 match = process.extractOne(window, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO)
-                if match and (window[:1] == match[0][:1] or len(match[0]) >= FUZZY_ANY_START_CHARS):
-                    found.append((start, start + token_count, aliases[match[2]][1]))
+                if match and _plausible_typo(window, match[0]):
+                    found.append((start, start + token_count, aliases[match[2]][1], match[0]))
         return found
 
     def _korean_mentions(self, text: str) -> List[Mention]:
@@ -89,5 +91,14 @@ class TopicMatcher:
             end = start + len(alias)
             if start >= 0 and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
-                found.append(Mention(topic_id, start, end))
+                found.append(Mention(topic_id, start, end, alias))
         return found
+
+
+def _plausible_typo(window: str, alias: str) -> bool:
+    """A typo keeps the first letter ("peeling" is not "feeling") unless the alias is long
+    ("kolagen mask"), and every word stays close: "moisturizing make" is no "moisturizing pack"."""
+    if window[:1] != alias[:1] and len(alias) < FUZZY_ANY_START_CHARS:
+        return False
+    pairs = zip(window.split(), alias.split())
+    return all(fuzz.ratio(typed, meant) >= FUZZY_MIN_WORD_RATIO for typed, meant in pairs)

@@ -22,7 +22,10 @@ import yaml
 
 from tests.servers import PROJECT, running_assistant
 
-CONVERSATIONS = Path(__file__).resolve().parent / "conversations.yml"
+EVAL_DIR = Path(__file__).resolve().parent
+# conversations.yml is the first held-out set; conversations_fresh.yml was written later, by
+# someone who never saw the first set's results, to check that tuning did not overfit.
+CONVERSATION_FILES = sorted(EVAL_DIR.glob("conversations*.yml"))
 
 
 @dataclass
@@ -68,7 +71,15 @@ def evaluate(conversations: List[dict], send: Callable[[str, str], List[dict]]) 
     return dict(scores)
 
 
-def print_table(scores: Dict[str, CategoryScore]) -> None:
+def load_sets() -> Dict[str, List[dict]]:
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+        for path in CONVERSATION_FILES
+    }
+
+
+def print_table(title: str, scores: Dict[str, CategoryScore]) -> None:
+    print(f"\n{title}")
     print(f"{'category':<14} {'conversations':>15} {'turns':>12}")
     total_c = total_cp = 0
     for category, s in sorted(scores.items()):
@@ -77,6 +88,18 @@ def print_table(scores: Dict[str, CategoryScore]) -> None:
         print(f"{category:<14} {s.conversations_passed:>4}/{s.conversations:<4} {100 * s.conversations_passed / s.conversations:5.1f}%"
               f" {s.turns_passed:>4}/{s.turns:<4}")
     print(f"{'overall':<14} {total_cp:>4}/{total_c:<4} {100 * total_cp / max(total_c, 1):5.1f}%")
+
+
+def below_floors(results: Dict[str, Dict[str, CategoryScore]], floors: Dict[str, Dict[str, float]]) -> List[str]:
+    """Each category whose conversation pass rate (percent) is under its floor."""
+    shortfalls = []
+    for set_name, category_floors in floors.items():
+        for category, floor in category_floors.items():
+            score = results[set_name][category]
+            rate = 100 * score.conversations_passed / score.conversations
+            if rate < floor:
+                shortfalls.append(f"{set_name}/{category}: {rate:.1f}% < {floor}%")
+    return shortfalls
 
 
 def rest_sender(url: str) -> Callable[[str, str], List[dict]]:
@@ -92,18 +115,25 @@ def main() -> int:
     parser.add_argument("--url", default="http://localhost:5005/webhooks/rest/webhook")
     parser.add_argument("--start-servers", action="store_true", help="start the bot on free ports first")
     parser.add_argument("--out", type=Path, default=PROJECT / "results" / "eval.json")
+    parser.add_argument("--floors", type=Path, help="YAML of minimum pass rates; exit 1 below any")
     args = parser.parse_args()
-    conversations = yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]
+    sets = load_sets()
     if args.start_servers:
         with running_assistant() as assistant:
-            scores = evaluate(conversations, rest_sender(assistant.rest_url))
+            results = {name: evaluate(conversations, rest_sender(assistant.rest_url)) for name, conversations in sets.items()}
     else:
-        scores = evaluate(conversations, rest_sender(args.url))
-    print_table(scores)
+        results = {name: evaluate(conversations, rest_sender(args.url)) for name, conversations in sets.items()}
+    for name, scores in results.items():
+        print_table(name, scores)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({c: s.__dict__ for c, s in scores.items()}, ensure_ascii=False, indent=1),
-                        encoding="utf-8")
+    details = {name: {c: s.__dict__ for c, s in scores.items()} for name, scores in results.items()}
+    args.out.write_text(json.dumps(details, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"details: {args.out}")
+    if args.floors:
+        shortfalls = below_floors(results, yaml.safe_load(args.floors.read_text(encoding="utf-8")))
+        for shortfall in shortfalls:
+            print(f"BELOW FLOOR: {shortfall}")
+        return 1 if shortfalls else 0
     return 0
 
 

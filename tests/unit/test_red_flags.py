@@ -48,3 +48,23 @@ def test_symptoms_are_flagged(override: RedFlagOverride, text: str) -> None:
 ])
 def test_pore_questions_are_not_flagged(override: RedFlagOverride, text: str) -> None:
     assert override.matching_pattern(text) is None
+
+
+def _classified(intent: str, confidence: float, runner_up: str = "ask_what_is") -> Message:
+    message = Message.build(text="do I keep my serum somewhere cool?")
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence},
+                                   {"name": runner_up, "confidence": 1 - confidence}])
+    return message
+
+
+def test_a_hesitant_classifier_symptom_gives_way_to_the_next_intent(override: RedFlagOverride) -> None:
+    message = _classified("report_symptom", 0.7)
+    override.process([message])
+    assert message.get("intent")["name"] == "ask_what_is"
+
+
+def test_a_confident_classifier_symptom_stands(override: RedFlagOverride) -> None:
+    message = _classified("report_symptom", 0.97)
+    override.process([message])
+    assert message.get("intent")["name"] == "report_symptom"

@@ -67,3 +67,13 @@ def test_suggestions_are_other_facts(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("how often should I use a collagen mask?", intent_kind="frequency"))
     ids = [fact.id for fact in result.suggestions]
     assert 2 <= len(ids) <= 3 and result.fact.id not in ids
+
+
+def test_an_entity_built_on_a_word_no_source_uses_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("should I keep vitamin C in the fridge?", entity_values=["vitamin_c", "fridge"]))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "fridge"
+
+
+def test_typos_and_short_slang_entities_are_not_new_subjects(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("wat water temp 2 wash face", entity_values=["temp", "cleansing"]))
+    assert result.outcome is Outcome.ANSWER and result.fact.id == "cleansing_routine"
