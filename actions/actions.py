@@ -43,7 +43,9 @@ def _question(tracker: Tracker, intent: str) -> Question:
     return Question(
         text=tracker.latest_message.get("text") or "",
         intent_kind=INTENT_KINDS.get(intent),
-        entity_values=_entity_values(tracker, "topic"),
+        # The NLU's entities are only as good as its intent: for a message it could not
+        # place, its `topic` tags are noise.
+        entity_values=() if intent == FALLBACK_INTENT else _entity_values(tracker, "topic"),
         # A message the NLU could not place is never read as a follow-up: guessing that
         # "blah" means "tell me more about collagen masks" would answer the wrong question.
         context_topics=() if no_context else tuple(tracker.get_slot("last_topics") or ()),

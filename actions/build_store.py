@@ -8,12 +8,14 @@ listed in ``data/facts/excluded.yml``. Prints a coverage report either way.
 """
 
 import argparse
+from importlib import resources
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
 
+import srsly
 import yaml
 
 from actions.nlp import content_lemmas, pipeline
@@ -199,12 +201,23 @@ def coverage_report(
     return problems, "\n".join(lines)
 
 
+def _common_words(min_log_prob: float) -> List[str]:
+    """Frequent English words of five letters or more, from spacy-lookups-data."""
+    # The table's own loader keeps only hashes of the words, so read the packaged file.
+    probabilities = srsly.read_gzip_json(resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz")
+    return sorted(
+        word for word, log_prob in probabilities.items()
+        if log_prob >= min_log_prob and len(word) >= 5 and word.isalpha() and word.islower()
+    )
+
+
 def _vocabulary(documents: Dict[str, dict], facts: List[dict], topics: Dict[str, dict], words: List[str]) -> List[str]:
     """Every word the documents, the facts and the topic vocabulary use (lower case)."""
     texts = [doc["text"] for doc in documents.values()] + words
     texts += [alias for topic in topics.values() for alias in topic["aliases"]]
     texts += [text for fact in facts for text in (fact["question"], fact["answer"], *fact.get("paraphrases", []))]
-    return sorted({token.lower_ for doc in pipeline().pipe(texts) for token in doc if token.is_alpha})
+    docs = pipeline().pipe(texts)
+    return sorted({form for doc in docs for token in doc if token.is_alpha for form in (token.lower_, token.lemma_.lower())})
 
 
 def _domain_lemmas(topics: Dict[str, dict], terms: List[str], words: List[str]) -> List[str]:
@@ -241,6 +254,8 @@ def build(project: Path) -> Tuple[dict, str]:
         "topics": topics,
         "skincare_terms": skincare_terms,
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
+        "skin_word_lemmas": sorted({lemma for word in settings["domain_words"] for lemma in content_lemmas(word)}),
+        "common_words": _common_words(settings["common_word_min_log_prob"]),
         "vocabulary": _vocabulary(documents, facts, topics, settings["domain_words"]),
         "weak_topics": settings["weak_topics"],
         "greeting_facts": settings["greeting_facts"],

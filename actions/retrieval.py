@@ -22,7 +22,7 @@ GENERIC_TOPIC = "pores"
 MIN_FREE_TEXT_SCORE = 4.0
 SUGGESTION_COUNT = 3
 FOREIGN_MIN_CHARS = 5
-TYPO_MIN_RATIO = 85
+TYPO_MIN_RATIO = 80
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 
 # Keyword cues for the kind of question, most specific first; they beat the NLU intent,
@@ -107,7 +107,7 @@ class Retriever:
         unknown = [term for term, start, end in terms
                    if not any(m.start < end and start < m.end for m in mentions)]
         unknown += self._foreign_entities(question.entity_values)
-        if question.needs_specific_topic and not unknown and set(topics) <= self.store.weak_topics:
+        if question.needs_specific_topic and not self._names_skin_care(question.text, topics, unknown, terms):
             return Result(Outcome.OUT_OF_DOMAIN)
         cued = cued_kind(question.text)
         kind = cued or question.intent_kind
@@ -196,22 +196,41 @@ class Retriever:
                 topics += [mention.topic_id for mention in self.topic_matcher.mentions(value)]
         return topics
 
+    def _names_skin_care(
+        self, text: str, topics: List[str], unknown: List[str], terms: List[Tuple[str, int, int]]
+    ) -> bool:
+        """Whether a message the NLU put out of scope is about skin care after all: it names a
+        specific topic, or an uncovered term beside a skin word ("snail mucin for pores?"),
+        not just a word that has other lives ("toothpaste for sensitive teeth")."""
+        if not set(topics) <= self.store.weak_topics:
+            return True
+        if not unknown:
+            return False
+        rest = text.lower()
+        for _, start, end in sorted(terms, key=lambda span: -span[1]):
+            rest = rest[:start] + " " + rest[end:]
+        return bool(set(content_lemmas(rest)) & self.store.skin_word_lemmas)
+
     def _foreign_entities(self, entity_values: Sequence[str]) -> List[str]:
         """NLU `topic` entities built on a word no document or fact ever uses ("fridge",
         "collagen powder"): the question hinges on something the sources can't speak to.
-        Short words and near-spellings of known words don't count: they are typos and
-        slang ("temp", "noze") more often than new subjects."""
+        Short words, everyday words and near-spellings of known words don't count: they are
+        typos, slang and filler ("temp", "noze", "basically") more often than new subjects."""
         foreign: List[str] = []
         for value in entity_values:
             if value in self.store.topics or not _SAFE_TERM.match(value):
                 continue
-            words = [w for w in re.findall(r"[a-z]+", value.lower()) if len(w) >= FOREIGN_MIN_CHARS]
-            if any(w not in self.store.vocabulary and not self._near_known_word(w) for w in words):
+            if any(self._is_foreign(word) for word in re.findall(r"[a-z]+", value.lower())):
                 foreign.append(value.lower())
         return foreign
 
-    def _near_known_word(self, word: str) -> bool:
-        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO) is not None
+    def _is_foreign(self, word: str) -> bool:
+        if len(word) < FOREIGN_MIN_CHARS or word in self.store.vocabulary or word in self.store.common_words:
+            return False
+        lemma = content_lemmas(word)
+        if lemma and lemma[0] in self.store.vocabulary:
+            return False
+        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO) is None
 
     def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
         """Skin-care terms from the curated list that the documents don't cover, with spans.

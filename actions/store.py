@@ -54,6 +54,8 @@ class FactStore:
     domain_lemmas: frozenset
     weak_topics: frozenset
     vocabulary: frozenset
+    skin_word_lemmas: frozenset
+    common_words: frozenset
     greeting_facts: Tuple[str, ...]
 
     def fact(self, fact_id: str) -> Optional[Fact]:
@@ -101,6 +103,8 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
         domain_lemmas=frozenset(raw["domain_lemmas"]),
         weak_topics=frozenset(raw["weak_topics"]),
         vocabulary=frozenset(raw["vocabulary"]),
+        skin_word_lemmas=frozenset(raw["skin_word_lemmas"]),
+        common_words=frozenset(raw["common_words"]),
         greeting_facts=tuple(raw["greeting_facts"]),
     )
 

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerQuestion
+from actions.actions import ActionAnswerQuestion, ActionGreet
 from actions.replies import DISCLAIMER
 
 NO_SLOTS = {"last_topics": None, "last_kind": None, "disclaimer_shown": False}
@@ -92,3 +92,10 @@ def test_low_confidence_off_topic_message_is_redirected() -> None:
 def test_markup_is_never_echoed(markup: str) -> None:
     messages, _ = run(tracker_for(markup, "ask_what_is", [{"entity": "topic", "value": markup}]))
     assert all(markup not in (m.get("text") or "") for m in messages)
+
+
+def test_greeting_offers_three_example_questions() -> None:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionGreet().run(dispatcher, tracker_for("hi", "greet"), domain={}))
+    assert dispatcher.messages[0]["response"] == "utter_greet"
+    assert len(dispatcher.messages[0]["buttons"]) == 3

@@ -77,3 +77,13 @@ def test_an_entity_built_on_a_word_no_source_uses_is_not_covered(retriever: Retr
 def test_typos_and_short_slang_entities_are_not_new_subjects(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("wat water temp 2 wash face", entity_values=["temp", "cleansing"]))
     assert result.outcome is Outcome.ANSWER and result.fact.id == "cleansing_routine"
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("best toothpaste for sensitive teeth?", Outcome.OUT_OF_DOMAIN),
+    ("what oil is best for frying", Outcome.OUT_OF_DOMAIN),
+    ("snail mucin for pores yay or nay", Outcome.TERM_NOT_COVERED),
+    ("will taking vitamin c pills shrink my pores", Outcome.ANSWER),
+])
+def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
