@@ -29,7 +29,7 @@ _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 # which only has the whole sentence to go on.
 KIND_CUES: Tuple[Tuple[str, re.Pattern], ...] = (
     ("frequency", re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day|month)|e?ve?ry ?day|daily|weekly|per week|얼마나 자주|몇 ?번|자주")),
-    ("cause", re.compile(r"\bwhy\b|\bcaus|\breason|what makes|\bwhy'?s\b|왜|원인|이유")),
+    ("cause", re.compile(r"\bwhy\b|\bcaus|\breason|what (\w+ )?makes|\bwhy'?s\b|왜|원인|이유")),
     ("recommendation", re.compile(r"\bwhich\b|concentration|percent|%|\bbest\b|recommend|look for|should i (buy|get|choose|pick)|what kind|농도|추천|어떤")),
     ("what_is", re.compile(r"how (can|do|would|will) (i|you|we) (tell|know)|\bsigns? of\b")),
     ("how_to", re.compile(r"\bhow (do|can|should|to|would|does)\b|\bsteps?\b|\broutine\b|방법|어떻게")),
@@ -42,6 +42,10 @@ DETAIL_CUES: Dict[str, Tuple[re.Pattern, Callable[[Fact], bool]]] = {
     "how often to use {topic}": (
         re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day)|e?ve?ry ?day|얼마나 자주|몇 ?번"),
         lambda fact: "frequency" in fact.kinds,
+    ),
+    "how long to do it for {topic}": (
+        re.compile(r"how long\b(?! have)"),
+        lambda fact: re.search(r"\d+\s*(seconds?|minutes?|hours?)", fact.answer) is not None,
     ),
     "what concentration of {topic} to use": (
         re.compile(r"concentration|percent|%|농도|\bstrength\b"),
@@ -93,6 +97,8 @@ class Retriever:
         self._bm25 = BM25Okapi([list(fact.lemmas) for fact in store.facts])
         self._position = {fact.id: index for index, fact in enumerate(store.facts)}
         self._vocabulary = sorted(store.vocabulary)
+        self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
+        self._rarest_idf = max(self._idf.values(), default=1.0)
         self._terms = [
             (term, re.compile(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)")) for term in store.skincare_terms
         ]
@@ -167,7 +173,7 @@ class Retriever:
         kind_match = 1.0 if kind in fact.kinds else 0.0
         top = max(bm25) or 1.0
         focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
-        return (2 * primary + coverage + kind_weight * kind_match + 2 * _wording(lemmas, fact)
+        return (2 * primary + coverage + kind_weight * kind_match + 2 * _wording(lemmas, fact, self._idf, self._rarest_idf)
                 + bm25[self._position[fact.id]] / top + focus)
 
     def _bm25_scores(self, text: str) -> List[float]:
@@ -254,13 +260,17 @@ def _with_aliases(text: str, mentions: List[Mention]) -> str:
     return text
 
 
-def _wording(lemmas: List[str], fact: Fact) -> float:
-    """Best lemma overlap (Dice, 0-1) between the question and the fact's phrasings."""
+def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float) -> float:
+    """Best overlap between the question and the fact's phrasings (its question and its
+    paraphrases), as a Dice score weighted by BM25's idf: a rare word the phrasing has and
+    the question lacks ("supplements") counts against it more than a common one. A word no
+    fact uses weighs like the rarest one."""
     query = set(lemmas)
     if not query:
         return 0.0
+    weight = lambda words: sum(idf.get(word, rarest) for word in words)  # noqa: E731
     return max(
-        (2 * len(query & set(phrasing)) / (len(query) + len(set(phrasing))) for phrasing in fact.phrasing_lemmas),
+        (2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing))) for phrasing in fact.phrasing_lemmas),
         default=0.0,
     )
 
