@@ -60,12 +60,10 @@ def _write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Pa
 
 
 def server_commands(actions_port: int, rasa_port: int, model: Path, credentials: Path, endpoints: Path) -> List[List[str]]:
-    """The action server and the Rasa server, started the way `make run` starts them:
-    rasa_sdk directly (no Rasa CLI to import) and Rasa through serving.run_rasa (no
-    TensorFlow when the model does not need it)."""
+    """The action server and the Rasa server, started the way `make run` starts them."""
     return [
-        [str(BIN / "python"), "-m", "rasa_sdk", "--port", str(actions_port), "--actions", "actions.actions"],
-        [str(BIN / "python"), "-m", "serving.run_rasa", "run", "--model", str(model), "--port", str(rasa_port),
+        [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions.actions"],
+        [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
          "--credentials", str(credentials), "--endpoints", str(endpoints)],
     ]
 
