@@ -29,6 +29,7 @@ help:
 	@echo "make run   - set up everything and start the assistant (REST on http://localhost:$(RASA_PORT))"
 	@echo "make test  - set up what the tests need and run every test"
 	@echo "make eval  - held-out evaluation through the REST channel of a running bot"
+	@echo "make bench - the assistant against a plain rasa-init bot, same run (about 25 minutes)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -60,9 +61,9 @@ run: $(STORE) $(MODEL) web-install
 	@echo "Starting the action server on :$(ACTIONS_PORT) and Rasa on http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "Chat page: http://localhost:$(WEB_PORT)/ (Rasa allows the origin $(CORS_ORIGIN))"
 	@trap 'kill 0' EXIT; \
-	$(RASA) run actions --port $(ACTIONS_PORT) --actions actions.actions & \
+	$(BIN)/python -m rasa_sdk --port $(ACTIONS_PORT) --actions actions.actions & \
 	$(BIN)/python web/server.py --port $(WEB_PORT) --rasa-url http://localhost:$(RASA_PORT) & \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --credentials $(RUN_CREDENTIALS) \
+	$(BIN)/python -m serving.run_rasa run --model $(MODEL) --port $(RASA_PORT) --credentials $(RUN_CREDENTIALS) \
 		--endpoints endpoints.yml --cors "$(CORS_ORIGIN)"
 
 test: unit validate e2e server-tests telegram-test browser-test cluster-test eval-gate
@@ -140,3 +141,9 @@ run-cluster: $(STORE) $(MODEL) nginx-install
 # Against the PostgreSQL and Redis that TRACKER_DB_*/LOCK_REDIS_* name (default: localhost).
 cluster-test: $(STORE) $(MODEL) nginx-install
 	$(BIN)/python -m pytest tests/cluster -q
+
+# Performance (README, "Performance"): the assistant against a plain `rasa init` bot built in
+# var/bench, measured in the same run; writes results/bench.json and a PNG. About 25 minutes.
+.PHONY: bench
+bench: $(STORE) $(MODEL)
+	$(BIN)/python -m bench.run_bench

@@ -52,7 +52,7 @@ def _write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Pa
     """endpoints.yml as `make run` uses it (same tracker store type and settings), with the
     action server on ``actions_port`` and the conversations in ``tracker_db``."""
     config = yaml.safe_load((PROJECT / "endpoints.yml").read_text(encoding="utf-8")) or {}
-    config["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    config["action_endpoint"] = {**(config.get("action_endpoint") or {}), "url": f"http://127.0.0.1:{actions_port}/webhook"}
     config["tracker_store"] = {**(config.get("tracker_store") or {"type": "SQL", "dialect": "sqlite"}), "db": str(tracker_db)}
     endpoints = directory / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -60,10 +60,12 @@ def _write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Pa
 
 
 def server_commands(actions_port: int, rasa_port: int, model: Path, credentials: Path, endpoints: Path) -> List[List[str]]:
-    """The action server and the Rasa server, started the way `make run` starts them."""
+    """The action server and the Rasa server, started the way `make run` starts them:
+    rasa_sdk directly (no Rasa CLI to import) and Rasa through serving.run_rasa (no
+    TensorFlow when the model does not need it)."""
     return [
-        [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions.actions"],
-        [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
+        [str(BIN / "python"), "-m", "rasa_sdk", "--port", str(actions_port), "--actions", "actions.actions"],
+        [str(BIN / "python"), "-m", "serving.run_rasa", "run", "--model", str(model), "--port", str(rasa_port),
          "--credentials", str(credentials), "--endpoints", str(endpoints)],
     ]
 

@@ -1,0 +1,168 @@
+"""Run-time fixes for hot spots in Rasa 3.6 that profiling found; same behaviour, less work.
+
+Applied by serving/run_rasa.py before Rasa starts.
+
+* ``RemoteAction._validate_action_result`` checks every action server response with
+  ``jsonschema.validate(response, schema)``, which first validates the *schema* against
+  the JSON-Schema meta-schema and builds a new validator, on every call. Under load that was
+  39% of the Rasa server's time (README, "Performance"). Here the schema is checked once
+  and the validator reused; responses are validated exactly as before and a bad response
+  raises the same ``ValidationError`` (the best match, with Rasa's message appended).
+* ``Event.resolve_by_type`` walks every ``Event`` subclass (and checks each for being
+  abstract) for every event it deserialises; the answer for a type name never changes, so
+  it is remembered.
+* ``RasaModel.load`` (DIET, TED, ...) builds a model by *training it on one example* --
+  compiling the whole training graph, the CRF loss included -- and only then loads the
+  trained weights. That was 80% of the server's start-up. For prediction it is enough to
+  run the prediction graph once, which creates exactly the variables prediction uses, and
+  to restore those from the checkpoint as they are created. Every variable created must
+  be found in the checkpoint (``assert_existing_objects_matched``), or the model is loaded
+  the original way. Fine-tuning loads (``rasa train --finetune``) are left alone.
+* ``EndpointConfig.request`` opens a new aiohttp ``ClientSession`` -- a new connection
+  pool, so a new TCP connection -- for every call to the action server. Here each endpoint
+  keeps one session per event loop, with keep-alive connections (closed after 2 s idle,
+  before the action server's 5 s keep-alive timeout, so a reused connection is never one
+  the server is closing).
+"""
+
+import logging
+from typing import Any, Dict, Text
+
+logger = logging.getLogger(__name__)
+
+_APPLIED = False
+
+
+def cached_action_result_validation() -> None:
+    from jsonschema import ValidationError, validators
+    from jsonschema.exceptions import best_match
+    from rasa.core.actions import action as rasa_action
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    remote_action = rasa_action.RemoteAction
+    schema = remote_action.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+
+    def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+        error = best_match(validator.iter_errors(result))
+        if error is None:
+            return True
+        if not isinstance(error, ValidationError):  # pragma: no cover - best_match returns ValidationErrors
+            raise error
+        error.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    remote_action._validate_action_result = _validate_action_result
+
+
+def cached_event_type_lookup() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: Dict[Text, Any] = {}
+
+    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+        event_class = found.get(type_name)
+        if event_class is None:
+            event_class = original(type_name, default)
+            if event_class is not None and event_class is not default:
+                found[type_name] = event_class
+        return event_class
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+
+
+SESSION_ATTRIBUTE = "_serving_shared_session"
+KEEPALIVE_S = 2.0
+
+
+class _BorrowedSession:
+    """``async with`` gives the shared session and leaves it open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+def shared_endpoint_sessions() -> None:
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    original_session = EndpointConfig.session
+
+    def new_session(self: Any) -> Any:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S),
+        )
+
+    def session(self: Any) -> Any:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in a coroutine: Rasa's own behaviour
+            return original_session(self)
+        shared = self.__dict__.get(SESSION_ATTRIBUTE)
+        if shared is None or shared[0] is not loop or shared[1].closed:
+            shared = (loop, new_session(self))
+            self.__dict__[SESSION_ATTRIBUTE] = shared
+        return _BorrowedSession(shared[1])
+
+    EndpointConfig.session = session  # type: ignore[assignment]
+
+
+def predict_only_model_loading() -> None:
+    import tensorflow as tf
+    from rasa.utils.tensorflow import models
+
+    original_load = models.RasaModel.load.__func__
+
+    def load(cls: Any, model_file_name: Text, model_data_example: Any, predict_data_example: Any = None,
+             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
+        if finetune_mode or predict_data_example is None:
+            return original_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+        try:
+            model = cls(*args, **kwargs)
+            config = kwargs.get("config", {})
+            model.compile(optimizer=tf.keras.optimizers.Adam(config.get("learning_rate", 0.001)),
+                          run_eagerly=config.get("run_eagerly"))
+            status = model.load_weights(model_file_name)  # restores variables as they are created
+            model.run_inference(predict_data_example)  # creates the prediction variables
+            status.assert_existing_objects_matched()  # ... and every one of them was restored
+            status.expect_partial()  # the optimizer's slots are not needed
+            logger.debug("loaded %s for prediction only", cls.__name__)
+            return model
+        except (AssertionError, ValueError, tf.errors.OpError) as error:
+            logger.warning("loading %s for prediction only failed (%s); loading it the usual way", cls.__name__, error)
+            return original_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+
+    models.RasaModel.load = classmethod(load)  # type: ignore[assignment]
+
+
+def apply(tensorflow: bool = True) -> None:
+    global _APPLIED
+    if _APPLIED:
+        return
+    cached_action_result_validation()
+    cached_event_type_lookup()
+    if tensorflow:
+        predict_only_model_loading()
+    shared_endpoint_sessions()
+    _APPLIED = True
+    logger.debug("serving.patches applied")

@@ -1,0 +1,187 @@
+"""serving/: the lean Rasa start (TensorFlow stand-in, JAX kept out) and the hot-spot patches."""
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from serving import run_rasa, tf_free
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def model_archive(path: Path, classes) -> Path:
+    nodes = {f"node{i}": {"uses": f"rasa.some.module.{name}", "fn": "process"} for i, name in enumerate(classes)}
+    metadata = json.dumps({"predict_schema": {"nodes": nodes}, "train_schema": {"nodes": {}}}).encode()
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo("metadata.json")
+        info.size = len(metadata)
+        archive.addfile(info, io.BytesIO(metadata))
+    return path
+
+
+def test_a_model_with_diet_needs_tensorflow_and_one_without_does_not(tmp_path: Path) -> None:
+    with_diet = model_archive(tmp_path / "diet.tar.gz", ["WhitespaceTokenizer", "DIETClassifier", "RulePolicy"])
+    without = model_archive(tmp_path / "lr.tar.gz", ["WhitespaceTokenizer", "LogisticRegressionClassifier", "RulePolicy"])
+    assert tf_free.model_needs_tensorflow(with_diet)
+    assert not tf_free.model_needs_tensorflow(without)
+    assert tf_free.component_classes(without) == {"WhitespaceTokenizer", "LogisticRegressionClassifier", "RulePolicy"}
+
+
+def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need_it(tmp_path: Path, monkeypatch) -> None:
+    lean = str(model_archive(tmp_path / "lr.tar.gz", ["LogisticRegressionClassifier"]))
+    diet = str(model_archive(tmp_path / "diet.tar.gz", ["DIETClassifier"]))
+    assert run_rasa.should_stub_tensorflow(["run", "--model", lean, "--port", "5005"])
+    assert run_rasa.should_stub_tensorflow(["run", f"--model={lean}"])
+    assert not run_rasa.should_stub_tensorflow(["run", "--model", diet])
+    assert not run_rasa.should_stub_tensorflow(["run", "actions"])
+    assert not run_rasa.should_stub_tensorflow(["train", "--model", lean])
+    assert not run_rasa.should_stub_tensorflow(["run", "--model", str(tmp_path / "missing.tar.gz")])
+    monkeypatch.setenv("PORE_CARE_TF_STUB", "0")
+    assert not run_rasa.should_stub_tensorflow(["run", "--model", lean])
+
+
+STUB_CHECK = """
+import sys, typing
+from serving import tf_free
+tf_free.install()
+import tensorflow as tf
+from keras.utils.control_flow_util import smart_cond
+
+class Model(tf.keras.models.Model):
+    @tf.function
+    def call(self, x: typing.Optional[tf.Tensor]) -> typing.Dict[str, tf.Tensor]:
+        return x
+
+@tf.function(experimental_relax_shapes=True)
+def double(x):
+    return 2 * x
+
+assert double(21) == 42 and Model.call(None, 3) == 3
+assert not hasattr(tf, "__file__") and tf.float32 is tf.float32
+tf.get_logger().setLevel("ERROR")
+import rasa.core.agent, rasa.engine.recipes.default_components  # Rasa imports, TensorFlow doesn't load
+assert sys.modules["tensorflow"] is tf and not hasattr(sys.modules["tensorflow"], "__file__")
+print("ok")
+"""
+
+
+def test_rasa_imports_with_the_tensorflow_stand_in_and_without_tensorflow() -> None:
+    result = subprocess.run([sys.executable, "-c", STUB_CHECK], cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
+
+
+def test_install_refuses_to_come_after_tensorflow() -> None:
+    code = "import sys; sys.modules['tensorflow'] = object()\nfrom serving import tf_free\ntry:\n tf_free.install()\nexcept RuntimeError:\n print('refused')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=60)
+    assert "refused" in result.stdout
+
+
+GOOD_RESPONSES = [
+    {"events": [{"event": "slot", "name": "last_kind", "value": "frequency", "timestamp": None}], "responses": [{"text": "hi"}]},
+    {"events": [], "responses": []},
+    {},
+]
+BAD_RESPONSES = [
+    {"events": [{"event": "slot", "name": 3}]},
+    {"events": "not a list"},
+    {"events": [{"no_event_key": 1}]},
+    {"responses": "x"},
+]
+
+
+@pytest.fixture(scope="module")
+def remote_action_class():
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+    yield RemoteAction, original
+    RemoteAction._validate_action_result = original
+
+
+def test_cached_validation_accepts_and_rejects_what_rasas_own_does(remote_action_class) -> None:
+    from jsonschema import ValidationError
+
+    from serving import patches
+
+    remote_action, original = remote_action_class
+    verdicts = {}
+    for name, validate in (("rasa", original), ("patched", None)):
+        if validate is None:
+            patches.cached_action_result_validation()
+            validate = remote_action._validate_action_result
+        outcome = []
+        for response in GOOD_RESPONSES + BAD_RESPONSES:
+            try:
+                outcome.append(validate(remote_action, response))
+            except ValidationError as error:
+                outcome.append(("error", error.message))
+        verdicts[name] = outcome
+    assert verdicts["patched"] == verdicts["rasa"]
+    assert verdicts["patched"][: len(GOOD_RESPONSES)] == [True] * len(GOOD_RESPONSES)
+    assert all("Failed to validate Action server response" in v[1] for v in verdicts["patched"][len(GOOD_RESPONSES):])
+
+
+def test_event_types_are_resolved_as_before() -> None:
+    from rasa.shared.core.events import Event
+
+    from serving import patches
+
+    names = ["user", "bot", "action", "slot", "session_started", "restart", "active_loop", "followup"]
+    before = [Event.resolve_by_type(name) for name in names]
+    original = Event.resolve_by_type
+    try:
+        patches.cached_event_type_lookup()
+        assert [Event.resolve_by_type(name) for name in names] == before
+        assert [Event.resolve_by_type(name) for name in names] == before  # from the cache
+        assert Event.resolve_by_type("topic") is None
+        assert Event.resolve_by_type("no_such_event", default=Event) is Event
+        with pytest.raises(ValueError):
+            Event.resolve_by_type("no_such_event")
+    finally:
+        Event.resolve_by_type = original
+
+
+def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from serving import patches
+
+    original = EndpointConfig.session
+    peers = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"echo": (await request.json())["n"]})
+
+    async def scenario() -> list:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            return [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+        finally:
+            async with endpoint.session() as session:
+                await session.close()
+            await runner.cleanup()
+
+    try:
+        patches.shared_endpoint_sessions()
+        replies = asyncio.run(scenario())
+    finally:
+        EndpointConfig.session = original
+    assert replies == [{"echo": 0}, {"echo": 1}, {"echo": 2}]
+    assert len(peers) == 3 and len(set(peers)) == 1  # one client port: the connection was reused

@@ -1,0 +1,1 @@
+"""Tracker stores (see recent_sql.py)."""
