@@ -153,7 +153,7 @@ class Retriever:
         lemmas = content_lemmas(text)
         if not set(lemmas) & self.store.domain_lemmas:
             return Result(Outcome.OUT_OF_DOMAIN, kind=kind)
-        scores = self._bm25_scores(text)
+        scores = list(self._bm25.get_scores(lemmas))
         best_index = max(range(len(scores)), key=scores.__getitem__)
         if scores[best_index] < MIN_FREE_TEXT_SCORE:
             return Result(Outcome.NOT_COVERED, kind=kind, suggestions=self._suggestions(text, [], exclude=None))
