@@ -16,13 +16,16 @@ Rasa's own ``--enable-api`` without a token or JWT serves the API to anyone; thi
 refuses API options on its command line and secrets shorter than 16 characters.
 
 It also turns off Rasa's silent fallback to an in-memory tracker store (see
-``fail_instead_of_forgetting``).
+``fail_instead_of_forgetting``), and starts Rasa lean the way ``make run`` does
+(``serving.run_rasa.prepare``: the profiled fixes, and no TensorFlow for a model without it).
 """
 
 import logging
 import os
 import sys
 from typing import Any, List, Mapping, Sequence
+
+from serving import run_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +98,7 @@ def main() -> None:
         sys.argv = rasa_run_argv(sys.argv[1:], os.environ)
     except ConfigurationError as error:
         sys.exit(f"deploy.rasa_server: {error}")
+    run_rasa.prepare(sys.argv[1:])
     fail_instead_of_forgetting()
     from rasa.__main__ import main as rasa_main
 

@@ -23,10 +23,17 @@ Applied by serving/run_rasa.py before Rasa starts.
   keeps one session per event loop, with keep-alive connections (closed after 2 s idle,
   before the action server's 5 s keep-alive timeout, so a reused connection is never one
   the server is closing).
+* ``DaskGraphRunner.run`` works out the sub-graph its targets need (walking the whole graph
+  schema) and hands it to dask's scheduler, twice or three times per message (NLU, then
+  each policy prediction). The graph of a served model never changes, so the order of the
+  nodes each set of targets needs is worked out once; then the nodes run one after the
+  other in that order, each with the outputs of the nodes it needs, as dask's synchronous
+  scheduler runs them.
 """
 
+
 import logging
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +162,43 @@ def predict_only_model_loading() -> None:
     models.RasaModel.load = classmethod(load)  # type: ignore[assignment]
 
 
+def sequential_graph_runs() -> None:
+    from graphlib import TopologicalSorter
+
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    def run_order(self: Any, targets: Tuple[Text, ...]) -> List[Tuple[Text, Tuple[Text, ...]]]:
+        """The nodes ``targets`` need, each after what it needs, with the names it needs."""
+        orders = self.__dict__.setdefault("_serving_run_orders", {})
+        if targets not in orders:
+            schema = self._graph_schema.minimal_graph_schema(list(targets))
+            needs = {name: tuple(node.needs.values()) for name, node in schema.nodes.items()}
+            sorter = TopologicalSorter({name: [n for n in needed if n in needs] for name, needed in needs.items()})
+            orders[targets] = [(name, needs[name]) for name in sorter.static_order()]
+        return orders[targets]
+
+    def run(self: Any, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+        run_targets = tuple(targets if targets else self._graph_schema.target_names)
+        order = run_order(self, run_targets)
+        outputs: Dict[Text, Any] = {}
+        for name, value in (inputs or {}).items():
+            if isinstance(value, str) and any(value == node for node, _ in order):
+                raise GraphRunError(
+                    f"Input value '{value}' clashes with a node name. Make sure that none of the input "
+                    f"names passed to the `run` method are the same as node names in the graph schema."
+                )
+            outputs[name] = (name, value)
+        try:
+            for name, needed in order:
+                outputs[name] = self._instantiated_nodes[name](*(outputs[n] for n in needed))
+        except RuntimeError as error:
+            raise GraphRunError("Error running runner.") from error
+        return dict(outputs[target] for target in run_targets)
+
+    DaskGraphRunner.run = run  # type: ignore[assignment]
+
+
 def apply(tensorflow: bool = True) -> None:
     global _APPLIED
     if _APPLIED:
@@ -164,5 +208,6 @@ def apply(tensorflow: bool = True) -> None:
     if tensorflow:
         predict_only_model_loading()
     shared_endpoint_sessions()
+    sequential_graph_runs()
     _APPLIED = True
     logger.debug("serving.patches applied")

@@ -40,8 +40,8 @@ def should_stub_tensorflow(argv: List[str]) -> bool:
         return False
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def prepare(argv: List[str]) -> None:
+    """Set the process up lean for ``rasa <argv>``; call before anything imports Rasa."""
     for variable in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
         os.environ.setdefault(variable, "1")  # read by Rasa's setup_tf_environment()
     stub = should_stub_tensorflow(argv)
@@ -50,11 +50,15 @@ def main(argv: Optional[List[str]] = None) -> None:
     if "jax" not in sys.modules:
         sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError
     patches.apply(tensorflow=not stub)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prepare(argv)
     sys.argv = ["rasa", *argv]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
-
 
 if __name__ == "__main__":
     main()

@@ -73,14 +73,15 @@ def server_commands(actions_port: int, rasa_port: int, model: Path, credentials:
 @contextmanager
 def running_assistant(
     workdir: Optional[Path] = None, credentials: Optional[Path] = None, extra_env: Optional[Dict[str, str]] = None,
-    cors_origin: Optional[str] = None,
+    cors_origin: Optional[str] = None, model: Optional[Path] = None,
 ) -> Iterator[Assistant]:
     """Both servers on free ports with their own SQLite tracker store; stopped on exit.
 
     ``credentials`` replaces credentials.yml (it must keep the REST channel: start-up is
     detected through it); ``extra_env`` is added to both servers' environment;
     ``cors_origin`` is a web page origin (``http://127.0.0.1:8080``) that Rasa lets call it
-    from a browser (``rasa run --cors``; without it, no cross-origin calls are allowed).
+    from a browser (``rasa run --cors``; without it, no cross-origin calls are allowed);
+    ``model`` is the model archive to serve (default: ``MODEL``).
     """
     directory = Path(workdir or tempfile.mkdtemp(prefix="pore-care-"))
     actions_port, rasa_port = free_port(), free_port()
@@ -90,7 +91,7 @@ def running_assistant(
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(extra_env or {})}
     with open(log_path, "ab") as log:
         actions_cmd, rasa_cmd = server_commands(
-            actions_port, rasa_port, MODEL, credentials or PROJECT / "credentials.yml", endpoints
+            actions_port, rasa_port, model or MODEL, credentials or PROJECT / "credentials.yml", endpoints
         )
         processes = [
             subprocess.Popen(actions_cmd, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, env=env),

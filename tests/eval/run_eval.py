@@ -114,12 +114,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="held-out evaluation through the REST channel")
     parser.add_argument("--url", default="http://localhost:5005/webhooks/rest/webhook")
     parser.add_argument("--start-servers", action="store_true", help="start the bot on free ports first")
+    parser.add_argument("--model", type=Path, help="the model archive --start-servers serves (default: models/pore-care.tar.gz)")
     parser.add_argument("--out", type=Path, default=PROJECT / "results" / "eval.json")
     parser.add_argument("--floors", type=Path, help="YAML of minimum pass rates; exit 1 below any")
     args = parser.parse_args()
     sets = load_sets()
     if args.start_servers:
-        with running_assistant() as assistant:
+        with running_assistant(model=args.model) as assistant:
             results = {name: evaluate(conversations, rest_sender(assistant.rest_url)) for name, conversations in sets.items()}
     else:
         results = {name: evaluate(conversations, rest_sender(args.url)) for name, conversations in sets.items()}

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -185,3 +186,71 @@ def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
         EndpointConfig.session = original
     assert replies == [{"echo": 0}, {"echo": 1}, {"echo": 2}]
     assert len(peers) == 3 and len(set(peers)) == 1  # one client port: the connection was reused
+
+
+class Arithmetic:
+    """Graph components for the runner test: each node's output is computed from its needs."""
+
+    from rasa.engine.graph import GraphComponent as _Base
+
+    class Node(_Base):
+        calls: List[str] = []
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        @classmethod
+        def create(cls, config, model_storage, resource, execution_context):
+            return cls(execution_context.node_name)
+
+        def double(self, value: int) -> int:
+            self.calls.append(self.name)
+            return 2 * value
+
+        def add(self, left: int, right: int) -> int:
+            self.calls.append(self.name)
+            return left + right
+
+
+def arithmetic_runner(tmp_path: Path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    node = lambda fn, needs, target=False: SchemaNode(  # noqa: E731
+        needs=needs, uses=Arithmetic.Node, constructor_name="create", fn=fn, config={}, is_target=target)
+    schema = GraphSchema({
+        "double": node("double", {"value": "__x__"}),
+        "quadruple": node("double", {"value": "double"}),
+        "sum": node("add", {"left": "quadruple", "right": "double"}, target=True),
+        "unneeded": node("double", {"value": "__x__"}),
+        "other_sum": node("add", {"left": "unneeded", "right": "__y__"}, target=True),
+    })
+    return DaskGraphRunner.create(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "m"))
+
+
+def test_sequential_graph_runs_give_dasks_results_running_only_the_needed_nodes(tmp_path: Path) -> None:
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from serving import patches
+
+    original = DaskGraphRunner.run
+    runs = [({"__x__": 3}, ["sum"]), ({"__x__": 5}, ["double", "sum"]), ({"__x__": 1, "__y__": 10}, None)]
+    try:
+        results = {}
+        for name in ("dask", "sequential"):
+            if name == "sequential":
+                patches.sequential_graph_runs()
+            runner = arithmetic_runner(tmp_path / name)
+            results[name] = []
+            for inputs, targets in runs:
+                Arithmetic.Node.calls = []
+                results[name].append((runner.run(inputs, targets), sorted(Arithmetic.Node.calls)))
+            with pytest.raises(GraphRunError):
+                runner.run({"__x__": "double"}, ["sum"])
+        assert results["sequential"] == results["dask"]
+        assert results["sequential"][0] == ({"sum": 18}, ["double", "quadruple", "sum"])
+        assert results["sequential"][2][0] == {"sum": 6, "other_sum": 12}
+    finally:
+        DaskGraphRunner.run = original
