@@ -111,7 +111,10 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             if sqlite_wal:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        SnapshotBase.metadata.create_all(self.engine)
+        try:
+            SnapshotBase.metadata.create_all(self.engine)
+        except sa.exc.SQLAlchemyError as error:  # created by another replica at the same time
+            logger.debug("table tracker_snapshots not created: %s", error)
         self._prepare_statements()
         # `WHERE sender_id = ? ORDER BY id DESC LIMIT n` without sorting all of a sender's rows.
         index = sa.Index("ix_events_sender_id_id", self.SQLEvent.__table__.c.sender_id, self.SQLEvent.__table__.c.id)

@@ -85,11 +85,23 @@ def test_install_refuses_to_come_after_tensorflow() -> None:
 
 GOOD_RESPONSES = [
     {"events": [{"event": "slot", "name": "last_kind", "value": "frequency", "timestamp": None}], "responses": [{"text": "hi"}]},
+    {"events": [{"event": "bot", "text": "hello", "data": {"buttons": [{"title": "a", "payload": "/b"}]}},
+                {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}}},
+                {"event": "action", "name": "action_listen", "policy": None, "confidence": None}],
+     "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}]},
+    # Rasa's schema leaves these texts untyped, so these pass too.
+    {"events": [{"event": "bot", "text": 3}]},
+    {"responses": [{"text": 3}]},
     {"events": [], "responses": []},
     {},
 ]
 BAD_RESPONSES = [
     {"events": [{"event": "slot", "name": 3}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": ["slot"]}]},
+    {"events": [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": 1}}}]},
+    {"events": [{"event": "slot", "name": "x", "timestamp": "yesterday"}]},
+    "not an object",
     {"events": "not a list"},
     {"events": [{"no_event_key": 1}]},
     {"responses": "x"},
@@ -126,6 +138,11 @@ def test_cached_validation_accepts_and_rejects_what_rasas_own_does(remote_action
     assert verdicts["patched"] == verdicts["rasa"]
     assert verdicts["patched"][: len(GOOD_RESPONSES)] == [True] * len(GOOD_RESPONSES)
     assert all("Failed to validate Action server response" in v[1] for v in verdicts["patched"][len(GOOD_RESPONSES):])
+    # Rasa's schema has the shape that lets each event be checked against its own type only.
+    from jsonschema import validators
+
+    schema = remote_action.action_response_format_spec()
+    assert patches._event_type_dispatch(schema, validators.validator_for(schema)) is not None
 
 
 def test_event_types_are_resolved_as_before() -> None:
