@@ -5,6 +5,7 @@ kind of question (how often, why, which...) then picks among that topic's facts,
 over the facts' lemmas as the tie-breaker and as the search when no topic is named.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -264,11 +265,13 @@ def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float
     """Best overlap between the question and the fact's phrasings (its question and its
     paraphrases), as a Dice score weighted by BM25's idf: a rare word the phrasing has and
     the question lacks ("supplements") counts against it more than a common one. A word no
-    fact uses weighs like the rarest one."""
+    fact uses weighs like the rarest one. ``math.fsum`` because the order of a set depends on
+    the process's hash seed, and a plain float sum in another order can break a tie the
+    other way: the same question would get another answer after a restart."""
     query = set(lemmas)
     if not query:
         return 0.0
-    weight = lambda words: sum(idf.get(word, rarest) for word in words)  # noqa: E731
+    weight = lambda words: math.fsum(idf.get(word, rarest) for word in words)  # noqa: E731
     return max(
         (2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing))) for phrasing in fact.phrasing_lemmas),
         default=0.0,

@@ -38,7 +38,9 @@ class TopicMatcher:
         self._korean: List[Tuple[str, str]] = []
         self._fuzzy: Dict[int, List[Tuple[str, str]]] = {}
         for topic in store.topics.values():
-            for alias in {a.lower() for a in topic.aliases}:
+            # In the store's order, not a set's: the order decides between equally close typo
+            # matches, and a set's order changes with the process's hash seed.
+            for alias in dict.fromkeys(a.lower() for a in topic.aliases):
                 if HANGUL.search(alias):
                     self._korean.append((alias.replace(" ", ""), topic.id))
                     continue

@@ -31,14 +31,13 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     args = parser.parse_args()
 
-    needs_tensorflow = tf_free.model_needs_tensorflow(args.model)
-    if not needs_tensorflow:
+    if not tf_free.model_needs_tensorflow(args.model):
         tf_free.install()
     from rasa.core.agent import Agent
     from rasa.engine.runner.dask import DaskGraphRunner
 
     dask_run = DaskGraphRunner.run
-    patches.apply(tensorflow=needs_tensorflow)
+    patches.apply()
     sequential_run = DaskGraphRunner.run
     agent = Agent.load(str(args.model))
     texts = [MESSAGES[i % len(MESSAGES)] for i in range(args.messages)]

@@ -14,13 +14,6 @@ Applied by serving/run_rasa.py before Rasa starts.
 * ``Event.resolve_by_type`` walks every ``Event`` subclass (and checks each for being
   abstract) for every event it deserialises; the answer for a type name never changes, so
   it is remembered.
-* ``RasaModel.load`` (DIET, TED, ...) builds a model by *training it on one example* --
-  compiling the whole training graph, the CRF loss included -- and only then loads the
-  trained weights. That was 80% of the server's start-up. For prediction it is enough to
-  run the prediction graph once, which creates exactly the variables prediction uses, and
-  to restore those from the checkpoint as they are created. Every variable created must
-  be found in the checkpoint (``assert_existing_objects_matched``), or the model is loaded
-  the original way. Fine-tuning loads (``rasa train --finetune``) are left alone.
 * ``EndpointConfig.request`` opens a new aiohttp ``ClientSession`` -- a new connection
   pool, so a new TCP connection -- for every call to the action server. Here each endpoint
   keeps one session per event loop, with keep-alive connections (closed after 2 s idle,
@@ -170,34 +163,6 @@ def shared_endpoint_sessions() -> None:
     EndpointConfig.session = session  # type: ignore[assignment]
 
 
-def predict_only_model_loading() -> None:
-    import tensorflow as tf
-    from rasa.utils.tensorflow import models
-
-    original_load = models.RasaModel.load.__func__
-
-    def load(cls: Any, model_file_name: Text, model_data_example: Any, predict_data_example: Any = None,
-             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
-        if finetune_mode or predict_data_example is None:
-            return original_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
-        try:
-            model = cls(*args, **kwargs)
-            config = kwargs.get("config", {})
-            model.compile(optimizer=tf.keras.optimizers.Adam(config.get("learning_rate", 0.001)),
-                          run_eagerly=config.get("run_eagerly"))
-            status = model.load_weights(model_file_name)  # restores variables as they are created
-            model.run_inference(predict_data_example)  # creates the prediction variables
-            status.assert_existing_objects_matched()  # ... and every one of them was restored
-            status.expect_partial()  # the optimizer's slots are not needed
-            logger.debug("loaded %s for prediction only", cls.__name__)
-            return model
-        except (AssertionError, ValueError, tf.errors.OpError) as error:
-            logger.warning("loading %s for prediction only failed (%s); loading it the usual way", cls.__name__, error)
-            return original_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
-
-    models.RasaModel.load = classmethod(load)  # type: ignore[assignment]
-
-
 def sequential_graph_runs() -> None:
     from graphlib import TopologicalSorter
 
@@ -235,14 +200,12 @@ def sequential_graph_runs() -> None:
     DaskGraphRunner.run = run  # type: ignore[assignment]
 
 
-def apply(tensorflow: bool = True) -> None:
+def apply() -> None:
     global _APPLIED
     if _APPLIED:
         return
     cached_action_result_validation()
     cached_event_type_lookup()
-    if tensorflow:
-        predict_only_model_loading()
     shared_endpoint_sessions()
     sequential_graph_runs()
     _APPLIED = True

@@ -1,12 +1,6 @@
 """``python -m serving.run_rasa run --model M ...`` is ``rasa run --model M ...``, started lean.
 
 * patches.py: the fixes for Rasa hot spots found by profiling (same behaviour, less work);
-* JAX is kept out: TensorFlow 2.12 imports it only for a TFLite converter helper (and
-  does without it when it is missing); that saves about 90 MB and a second of start-up;
-* TensorFlow runs each op on one thread (``TF_INTRA_OP_PARALLELISM_THREADS=1``, and one
-  inter-op thread): a message's graph is tiny, so splitting ops across threads only adds
-  hand-offs, and the other core is busy with the action server (measured: 30 -> 14 ms per
-  parse under load). Set the variables to override;
 * when the model needs no TensorFlow component (see tf_free.py), TensorFlow itself is never
   imported. With ``PORE_CARE_TF_STUB=0`` in the environment it always is.
 """
@@ -42,14 +36,9 @@ def should_stub_tensorflow(argv: List[str]) -> bool:
 
 def prepare(argv: List[str]) -> None:
     """Set the process up lean for ``rasa <argv>``; call before anything imports Rasa."""
-    for variable in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
-        os.environ.setdefault(variable, "1")  # read by Rasa's setup_tf_environment()
-    stub = should_stub_tensorflow(argv)
-    if stub:
+    if should_stub_tensorflow(argv):
         tf_free.install()
-    if "jax" not in sys.modules:
-        sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError
-    patches.apply(tensorflow=not stub)
+    patches.apply()
 
 
 def main(argv: Optional[List[str]] = None) -> None:

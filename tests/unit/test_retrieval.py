@@ -87,3 +87,41 @@ def test_typos_and_short_slang_entities_are_not_new_subjects(retriever: Retrieve
 ])
 def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retriever, text, outcome) -> None:
     assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
+
+
+HASH_SEED_PROBE = """
+import json, sys
+from pathlib import Path
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+from actions.actions import retriever
+from actions.retrieval import Question
+
+retrieve = retriever().retrieve
+# NLU examples and the held-out turns (as probes only: nothing is learned from them here).
+texts = [m.get("text") for m in load_data("data/nlu").training_examples if m.get("text")]
+for path in sorted(Path("tests/eval").glob("conversations*.yml")):
+    texts += [t["user"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"] for t in c["turns"]]
+results = [retrieve(Question(text)) for text in texts]
+json.dump([[r.outcome.value, r.fact.id if r.fact else None, r.topics, r.missing] for r in results], sys.stdout)
+"""
+
+
+def test_answers_do_not_depend_on_the_hash_seed() -> None:
+    """Set order changes with PYTHONHASHSEED; an answer must not change with a restart."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    project = Path(__file__).resolve().parents[2]
+    answers = [
+        json.loads(subprocess.run(
+            [sys.executable, "-c", HASH_SEED_PROBE], cwd=project, check=True, capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout)
+        for seed in ("1", "2", "3")
+    ]
+    assert len(answers[0]) > 500
+    assert answers[0] == answers[1] == answers[2]

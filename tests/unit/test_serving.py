@@ -1,4 +1,4 @@
-"""serving/: the lean Rasa start (TensorFlow stand-in, JAX kept out) and the hot-spot patches."""
+"""serving/: the lean Rasa start (TensorFlow stand-in) and the hot-spot patches."""
 
 import io
 import json
