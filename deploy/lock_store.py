@@ -17,12 +17,22 @@ crashed replica's ticket expired. It is selected in ``endpoints.production.yml``
 ``type: deploy.lock_store.AtomicRedisLockStore`` and takes the same settings as
 ``type: redis``; values read from environment variables arrive as strings and are
 converted here.
+
+It also keeps a *waiting* ticket alive. Rasa lets every ticket expire after the lock
+lifetime, whether its replica is dead or still waiting its turn. A message that arrives just
+after a replica died holding the conversation's lock gets a ticket with the same lifetime a
+moment later; when both have expired before the waiting replica looks again (it looks once a
+second), its own ticket is gone and Rasa waits for it forever (the cluster test that kills a
+replica under load caught this). Here a replica renews its ticket each time it checks whether
+its turn has come, so only the tickets of replicas that stopped checking — dead ones — expire.
 """
 
+import asyncio
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, Optional, Text, Tuple, TypeVar
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Callable, Dict, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -128,16 +138,37 @@ class AtomicRedisLockStore(RedisLockStore):
         except Exception as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}")
 
-    def update_lock(self, conversation_id: Text) -> None:
-        """Drop expired tickets (a crashed replica's) so the next ticket gets its turn."""
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1,
+    ) -> AsyncGenerator[TicketLock, None]:
+        """Rasa's ``LockStore.lock``, waiting with :meth:`_wait_for_turn`."""
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            yield await self._wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
+        finally:
+            self.cleanup(conversation_id, ticket)
 
-        def drop_expired(lock: Optional[TicketLock], _: Any) -> Tuple[Any, None]:
-            if lock is None:
+    async def _wait_for_turn(
+        self, conversation_id: Text, ticket_number: int, lock_lifetime: float, wait_time_in_seconds: float,
+    ) -> TicketLock:
+        """Wait until ``ticket_number`` is served, renewing it at every check."""
+
+        def renew(lock: Optional[TicketLock], _: Any) -> Tuple[Any, Optional[TicketLock]]:
+            ours = next((t for t in lock.tickets if t.number == ticket_number), None) if lock else None
+            if ours is None or ours.has_expired():
                 return _UNCHANGED, None
+            ours.expires = time.time() + lock_lifetime
             lock.remove_expired_tickets()
-            return lock, None
+            return lock, lock
 
-        self._transaction(conversation_id, drop_expired)
+        while True:
+            lock = self._transaction(conversation_id, renew)
+            if lock is None:  # only if we could not check for longer than the lock lifetime
+                raise LockError(f"Ticket {ticket_number} for conversation '{conversation_id}' expired while waiting.")
+            if not lock.is_locked(ticket_number):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)

@@ -1,7 +1,9 @@
 """The production profile's pieces on their own: API settings, the atomic lock store, the
 refusal to fall back to memory, and the documentation naming every setting."""
 
+import asyncio
 import re
+import time
 import threading
 from pathlib import Path
 from typing import Dict, List
@@ -67,7 +69,6 @@ def test_a_tracker_store_error_fails_the_message_instead_of_a_memory_fallback(mo
     for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
         monkeypatch.setattr(FailSafeTrackerStore, name, getattr(FailSafeTrackerStore, name))
     fail_instead_of_forgetting()
-    import asyncio
 
     from rasa.shared.core.domain import Domain
 
@@ -106,6 +107,32 @@ def test_tickets_issued_at_once_by_many_clients_are_all_distinct_and_kept(servic
     assert stores[0].get_lock(conversation) is None
     # The numbers go on from where they were: a number is never handed out twice.
     assert stores[0].issue_ticket(conversation, 60) == 160
+
+
+def test_a_message_waiting_for_a_dead_replicas_lock_gets_it_when_that_ticket_expires(services, key_prefix) -> None:
+    """A replica killed while holding a conversation's lock never releases it; the next
+    message must get the lock once that ticket expires, although its own ticket was issued
+    with the same lifetime only a moment later (Rasa lets a waiting ticket expire too, and
+    then waits forever)."""
+    from deploy.lock_store import AtomicRedisLockStore
+
+    settings = dict(host=services["LOCK_REDIS_HOST"], port=services["LOCK_REDIS_PORT"], db=services["LOCK_REDIS_DB"],
+                    password=services["LOCK_REDIS_PASSWORD"], use_ssl=services["LOCK_REDIS_USE_SSL"],
+                    key_prefix=key_prefix)
+    dead, live = AtomicRedisLockStore(**settings), AtomicRedisLockStore(**settings)
+    lifetime, conversation = 1.0, "dead-holder"
+
+    async def next_message() -> float:
+        started = time.monotonic()
+        async with live.lock(conversation, lock_lifetime=lifetime, wait_time_in_seconds=0.4):
+            return time.monotonic() - started
+
+    for gap in (0.05, 0.2, 0.35):  # how long after the dead replica's ticket ours was issued
+        dead.issue_ticket(conversation, lifetime)  # never released
+        time.sleep(gap)
+        waited = asyncio.run(asyncio.wait_for(next_message(), timeout=10))
+        assert lifetime - gap - 0.1 <= waited <= lifetime + 1.0
+    assert live.get_lock(conversation) is None
 
 
 def test_the_kubernetes_manifests_parse_and_give_the_replicas_every_setting() -> None:
