@@ -271,3 +271,23 @@ def test_sequential_graph_runs_give_dasks_results_running_only_the_needed_nodes(
         assert results["sequential"][2][0] == {"sum": 6, "other_sum": 12}
     finally:
         DaskGraphRunner.run = original
+
+
+def test_objects_alive_after_the_model_load_are_frozen_out_of_garbage_collection(monkeypatch) -> None:
+    import asyncio
+    import gc
+
+    from rasa.core import run
+
+    from serving import patches
+
+    async def load_agent_on_start(*args, **kwargs):
+        return "agent"
+
+    monkeypatch.setattr(run, "load_agent_on_start", load_agent_on_start)
+    patches.frozen_heap_after_model_load()
+    try:
+        assert asyncio.run(run.load_agent_on_start("model", None, None)) == "agent"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
