@@ -150,6 +150,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
         self._model = model
         self._scorer: Optional[OneTextScorer] = None
+        self._intents: List[Text] = []
         self._trained = False
 
     @classmethod
@@ -183,6 +184,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     def _ready(self) -> None:
         self._trained = True
+        self._intents = self._model.intents  # once, not per message
         self._scorer = OneTextScorer(self._model) if OneTextScorer.supports(self._model) else None
 
     def _probabilities(self, texts: List[Text]) -> Iterable[np.ndarray]:
@@ -196,7 +198,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         texts = [message.get(TEXT) or "" for message in messages]
         for message, probabilities in zip(messages, self._probabilities(texts)):
             ranking = sorted(
-                ({"name": name, "confidence": float(p)} for name, p in zip(self._model.intents, probabilities)),
+                ({"name": name, "confidence": float(p)} for name, p in zip(self._intents, probabilities)),
                 key=lambda intent: -intent["confidence"],
             )
             message.set(INTENT, ranking[0], add_to_output=True)

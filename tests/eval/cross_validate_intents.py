@@ -15,7 +15,6 @@ conversations in tests/eval, which judge the result). Prints, per setting:
 
 import argparse
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 import numpy as np
@@ -24,8 +23,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.model_selection import StratifiedKFold
 
 from nlu_components.tfidf_classifier import IntentModel, TfidfIntentClassifier
+from tests.servers import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 SYMPTOM = "report_symptom"
 
 
