@@ -16,7 +16,7 @@ CORS_ORIGIN ?= http://localhost:$(WEB_PORT)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-STORE_INPUTS := $(wildcard data/documents/* data/facts/*.yml data/nlu/*.yml) data/store.yml actions/build_store.py actions/nlp.py
+STORE_INPUTS := $(wildcard data/documents/* data/facts/*.yml data/nlu/*.yml) data/store.yml knowledge/build.py knowledge/nlp.py
 # `make run` adds the Telegram channel when TELEGRAM_TOKEN is set (README, "Telegram").
 TELEGRAM_CHANNEL := channels.telegram.SecureTelegramInput
 RUN_CREDENTIALS := var/credentials.yml
@@ -41,7 +41,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 install: $(BIN)/.installed
 
 $(STORE): $(BIN)/.installed $(STORE_INPUTS)
-	$(BIN)/python -m actions.build_store
+	$(BIN)/python -m knowledge.build
 
 store: $(STORE)
 

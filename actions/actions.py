@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import replies
-from actions.retrieval import Outcome, Question, Result, Retriever
-from actions.store import Fact, default_store
+from answering import replies
+from answering.retrieval import Outcome, Question, Result, Retriever
+from knowledge.store import Fact, default_store
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
     python -m bench.parse_micro [--model M] [--rounds 7] [--messages 200]
 
 Loads the model once, then alternates: ``rounds`` times, parse the same ``messages``
-messages with Rasa's ``DaskGraphRunner.run`` and with ``serving.patches``' sequential run.
+messages with Rasa's ``DaskGraphRunner.run`` and with ``rasa_internals.patches``' sequential run.
 Prints the median time per message of each and their ratio (same process, same model,
 alternating, so the machine's noise hits both alike), and checks both gave the same parses.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from bench.run_bench import MESSAGES
-from serving import patches, tf_free
+from rasa_internals import patches, tf_free
 from tests.servers import MODEL
 
 

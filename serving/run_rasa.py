@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from serving import patches, tf_free
+from rasa_internals import patches, tf_free
 
 
 def model_argument(argv: List[str]) -> Optional[Path]:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.build_store import build
-from actions.retrieval import Retriever
-from actions.store import FactStore, default_store
+from knowledge.build import build
+from answering.retrieval import Retriever
+from knowledge.store import FactStore, default_store
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -80,7 +80,7 @@ def test_a_tracker_store_error_fails_the_message_instead_of_a_memory_fallback(mo
 
 
 def test_tickets_issued_at_once_by_many_clients_are_all_distinct_and_kept(services, key_prefix) -> None:
-    from deploy.lock_store import AtomicRedisLockStore
+    from rasa_internals.lock_store import AtomicRedisLockStore
 
     settings = dict(host=services["LOCK_REDIS_HOST"], port=services["LOCK_REDIS_PORT"], db=services["LOCK_REDIS_DB"],
                     password=services["LOCK_REDIS_PASSWORD"], use_ssl=services["LOCK_REDIS_USE_SSL"],
@@ -114,7 +114,7 @@ def test_a_message_waiting_for_a_dead_replicas_lock_gets_it_when_that_ticket_exp
     message must get the lock once that ticket expires, although its own ticket was issued
     with the same lifetime only a moment later (Rasa lets a waiting ticket expire too, and
     then waits forever)."""
-    from deploy.lock_store import AtomicRedisLockStore
+    from rasa_internals.lock_store import AtomicRedisLockStore
 
     settings = dict(host=services["LOCK_REDIS_HOST"], port=services["LOCK_REDIS_PORT"], db=services["LOCK_REDIS_DB"],
                     password=services["LOCK_REDIS_PASSWORD"], use_ssl=services["LOCK_REDIS_USE_SSL"],

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerQuestion, ActionGreet
-from actions.replies import DISCLAIMER
+from answering.replies import DISCLAIMER
 
 NO_SLOTS = {"last_topics": None, "last_kind": None, "disclaimer_shown": False}
 

@@ -19,7 +19,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from trackers.recent_sql import RecentSQLTrackerStore, tail_start
+from rasa_internals.recent_sql import RecentSQLTrackerStore, tail_start
 
 DOMAIN = Domain.from_yaml(
     """

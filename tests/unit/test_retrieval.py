@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.retrieval import Outcome, Question, Retriever
+from answering.retrieval import Outcome, Question, Retriever
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ from pathlib import Path
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from actions.actions import retriever
-from actions.retrieval import Question
+from answering.retrieval import Question
 
 retrieve = retriever().retrieve
 # NLU examples and the held-out turns (as probes only: nothing is learned from them here).

@@ -10,7 +10,8 @@ from typing import List
 
 import pytest
 
-from serving import run_rasa, tf_free
+from serving import run_rasa
+from rasa_internals import tf_free
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +49,7 @@ def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need
 
 STUB_CHECK = """
 import sys, typing
-from serving import tf_free
+from rasa_internals import tf_free
 tf_free.install()
 import tensorflow as tf
 from keras.utils.control_flow_util import smart_cond
@@ -78,7 +79,7 @@ def test_rasa_imports_with_the_tensorflow_stand_in_and_without_tensorflow() -> N
 
 
 def test_install_refuses_to_come_after_tensorflow() -> None:
-    code = "import sys; sys.modules['tensorflow'] = object()\nfrom serving import tf_free\ntry:\n tf_free.install()\nexcept RuntimeError:\n print('refused')"
+    code = "import sys; sys.modules['tensorflow'] = object()\nfrom rasa_internals import tf_free\ntry:\n tf_free.install()\nexcept RuntimeError:\n print('refused')"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert "refused" in result.stdout
 
@@ -120,7 +121,7 @@ def remote_action_class():
 def test_cached_validation_accepts_and_rejects_what_rasas_own_does(remote_action_class) -> None:
     from jsonschema import ValidationError
 
-    from serving import patches
+    from rasa_internals import patches
 
     remote_action, original = remote_action_class
     verdicts = {}
@@ -148,7 +149,7 @@ def test_cached_validation_accepts_and_rejects_what_rasas_own_does(remote_action
 def test_event_types_are_resolved_as_before() -> None:
     from rasa.shared.core.events import Event
 
-    from serving import patches
+    from rasa_internals import patches
 
     names = ["user", "bot", "action", "slot", "session_started", "restart", "active_loop", "followup"]
     before = [Event.resolve_by_type(name) for name in names]
@@ -171,7 +172,7 @@ def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
-    from serving import patches
+    from rasa_internals import patches
 
     original = EndpointConfig.session
     peers = []
@@ -250,7 +251,7 @@ def test_sequential_graph_runs_give_dasks_results_running_only_the_needed_nodes(
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
-    from serving import patches
+    from rasa_internals import patches
 
     original = DaskGraphRunner.run
     runs = [({"__x__": 3}, ["sum"]), ({"__x__": 5}, ["double", "sum"]), ({"__x__": 1, "__y__": 10}, None)]
@@ -279,7 +280,7 @@ def test_objects_alive_after_the_model_load_are_frozen_out_of_garbage_collection
 
     from rasa.core import run
 
-    from serving import patches
+    from rasa_internals import patches
 
     async def load_agent_on_start(*args, **kwargs):
         return "agent"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.build_store import BuildError, build, load_documents
+from knowledge.build import BuildError, build, load_documents
 from tests.conftest import PROJECT
 
 

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.tfidf_classifier import MODEL_FILE, IntentModel, OneTextScorer, TfidfIntentClassifier
-from serving import tf_free
+from rasa_internals import tf_free
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config.yml"

@@ -232,4 +232,4 @@ def apply() -> None:
     sequential_graph_runs()
     frozen_heap_after_model_load()
     _APPLIED = True
-    logger.debug("serving.patches applied")
+    logger.debug("rasa_internals.patches applied")

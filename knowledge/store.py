@@ -1,6 +1,6 @@
 """The fact store: curated, grounded answers and the vocabulary they are indexed by.
 
-Built by ``actions.build_store`` from ``data/`` into one JSON file; loaded read-only here. The
+Built by ``knowledge.build`` from ``data/`` into one JSON file; loaded read-only here. The
 interface follows rasa-sdk's knowledge-base idea: the actions ask the store for objects and
 never read the YAML themselves.
 """

@@ -14,9 +14,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
-from actions.nlp import content_lemmas
-from actions.store import Fact, FactStore
-from actions.topics import HANGUL, Mention, TopicMatcher
+from knowledge.nlp import content_lemmas
+from knowledge.store import Fact, FactStore
+from knowledge.topics import HANGUL, Mention, TopicMatcher
 
 GENERIC_TOPIC = "pores"
 # BM25 score a topic-less question must reach to be answered from the best-matching fact.

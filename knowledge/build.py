@@ -1,6 +1,6 @@
 """Build the fact store from the documents and the curated facts.
 
-    python -m actions.build_store [--project DIR] [--out FILE]
+    python -m knowledge.build [--project DIR] [--out FILE]
 
 Fails (exit 1) when a fact's quote is not verbatim in its document, when a fact names an
 unknown topic, kind or document, or when a document sentence is neither backed by a fact nor
@@ -18,7 +18,7 @@ from typing import Dict, Iterator, List, Set, Tuple
 import srsly
 import yaml
 
-from actions.nlp import content_lemmas, pipeline
+from knowledge.nlp import content_lemmas, pipeline
 
 EXCLUDED_FILE = "excluded.yml"
 QUESTION_MAX_CHARS = 60

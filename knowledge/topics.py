@@ -8,8 +8,8 @@ from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 from spacy.matcher import PhraseMatcher
 
-from actions.nlp import pipeline
-from actions.store import FactStore
+from knowledge.nlp import pipeline
+from knowledge.store import FactStore
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A typo must be this close (rapidfuzz ratio, 0-100) to an alias of at least FUZZY_MIN_CHARS.

@@ -14,7 +14,7 @@ read-modify-write of a lock inside a Redis ``WATCH``/``MULTI`` transaction, retr
 another replica changed the lock in between. Ticket numbers come from a per-conversation
 counter in the same transaction, so a number is never handed out twice, even after a
 crashed replica's ticket expired. It is selected in ``endpoints.production.yml`` with
-``type: deploy.lock_store.AtomicRedisLockStore`` and takes the same settings as
+``type: rasa_internals.lock_store.AtomicRedisLockStore`` and takes the same settings as
 ``type: redis``; values read from environment variables arrive as strings and are
 converted here.
 

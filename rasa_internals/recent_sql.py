@@ -22,7 +22,7 @@ writer), the tracker is rebuilt from the whole session exactly as Rasa does.
 In endpoints.yml::
 
     tracker_store:
-      type: trackers.recent_sql.RecentSQLTrackerStore
+      type: rasa_internals.recent_sql.RecentSQLTrackerStore
       dialect: "sqlite"
       db: "var/conversations.db"
       recent_events: 40       # optional

@@ -3,7 +3,7 @@
 import json
 from typing import Any, Dict, List, Optional
 
-from actions.store import Fact, FactStore
+from knowledge.store import Fact, FactStore
 
 DISCLAIMER = "(General information from my sources, not medical advice.)"
 SUGGESTION_INTENT = "ask_fact"

@@ -1,1 +1,0 @@
-"""Tracker stores (see recent_sql.py)."""
