@@ -3,14 +3,17 @@
     python -m knowledge.build [--project DIR] [--out FILE]
 
 Fails (exit 1) when a fact's quote is not verbatim in its document, when a fact names an
-unknown topic, kind or document, or when a document sentence is neither backed by a fact nor
-listed in ``data/facts/excluded.yml``. Prints a coverage report either way.
+unknown topic, kind, document or item fact, when a document sentence is neither backed by a
+fact nor listed in ``data/facts/excluded.yml``, or when a translation is missing or carries
+other numbers than the English answer. Prints a coverage report either way.
 """
 
 import argparse
-from importlib import resources
 import json
+import re
 import sys
+from collections import Counter
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
@@ -22,6 +25,8 @@ from knowledge.nlp import content_lemmas, pipeline
 
 EXCLUDED_FILE = "excluded.yml"
 QUESTION_MAX_CHARS = 60
+# Numbers as written in an answer: "7%", "1-3", "200,000", "30" -- compared without separators.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 Span = Tuple[int, int]
 
 
@@ -73,7 +78,7 @@ def load_documents(documents_dir: Path) -> Dict[str, dict]:
     return {
         entry["id"]: {
             "id": entry["id"],
-            "title": entry["title"],
+            "title": {"en": entry["title"], **_translations(entry, "title")},
             "text": (documents_dir / entry["file"]).read_text(encoding="utf-8"),
         }
         for entry in index
@@ -127,13 +132,39 @@ def _locate(text: str, quote: str) -> Span:
     return (start, start + len(quote)) if start >= 0 else (-1, -1)
 
 
+def numbers_in(text: str) -> Counter:
+    """The numbers a text states, as digit strings ("200,000" and "200000" are one number)."""
+    return Counter(re.sub(r"[.,](?=\d{3}\b)", "", number) for number in NUMBER.findall(text))
+
+
+def translation_problems(fact: dict, languages: List[str]) -> List[str]:
+    """A translated answer or button question that is missing, or whose numbers differ from
+    the English answer's: a translation may reword, never change a percentage or a frequency."""
+    problems: List[str] = []
+    fact_id = fact.get("id", "<no id>")
+    for language in languages:
+        if language == "en":
+            continue
+        for field in ("question", "answer"):
+            if not fact.get(f"{field}_{language}"):
+                problems.append(f"{fact_id}: `{field}_{language}` is missing")
+        translated = fact.get(f"answer_{language}")
+        if translated and numbers_in(translated) != numbers_in(fact.get("answer", "")):
+            problems.append(
+                f"{fact_id}: `answer_{language}` states {sorted(numbers_in(translated).elements())}, "
+                f"the English answer {sorted(numbers_in(fact.get('answer', '')).elements())}"
+            )
+    return problems
+
+
 def check_facts(
-    facts: List[dict], documents: Dict[str, dict], topics: Dict[str, dict], kinds: List[str]
+    facts: List[dict], documents: Dict[str, dict], topics: Dict[str, dict], kinds: List[str], languages: List[str]
 ) -> Tuple[List[str], Dict[str, List[Span]]]:
     """Every problem with the facts, and the character spans their quotes cover, by document."""
     problems: List[str] = []
     quoted: Dict[str, List[Span]] = {doc_id: [] for doc_id in documents}
     seen_ids: Set[str] = set()
+    fact_ids = {fact.get("id") for fact in facts}
     for fact in facts:
         fact_id = fact.get("id", "<no id>")
         if fact_id in seen_ids:
@@ -146,6 +177,11 @@ def check_facts(
         problems += [f"{fact_id}: unknown kind `{k}`" for k in fact.get("kinds", []) if k not in kinds]
         if len(fact.get("question", "")) > QUESTION_MAX_CHARS:
             problems.append(f"{fact_id}: question longer than {QUESTION_MAX_CHARS} characters")
+        problems += translation_problems(fact, languages)
+        problems += [
+            f"{fact_id}: item `{item.get('label')}` names unknown fact `{item.get('fact')}`"
+            for item in fact.get("items", []) if item.get("fact") not in fact_ids
+        ]
         for source in fact.get("sources", []):
             document = documents.get(source.get("document"))
             if document is None:
@@ -236,7 +272,7 @@ def build(project: Path) -> Tuple[dict, str]:
     facts = load_facts(project / "data" / "facts")
     excluded = _read_yaml(project / "data" / "facts" / EXCLUDED_FILE).get("excluded", [])
 
-    problems, quoted = check_facts(facts, documents, topics, settings["kinds"])
+    problems, quoted = check_facts(facts, documents, topics, settings["kinds"], settings["languages"])
     exclusion_problems, excluded_spans = _excluded_spans(excluded, documents)
     sentences = [
         sentence
@@ -251,6 +287,7 @@ def build(project: Path) -> Tuple[dict, str]:
 
     store = {
         "documents": [{"id": doc["id"], "title": doc["title"]} for doc in documents.values()],
+        "languages": settings["languages"],
         "topics": topics,
         "skincare_terms": skincare_terms,
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
@@ -283,12 +320,24 @@ def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:
         "id": fact["id"],
         "topics": fact["topics"],
         "kinds": fact["kinds"],
-        "question": fact["question"],
-        "answer": " ".join(fact["answer"].split()),
+        "question": {"en": fact["question"], **_translations(fact, "question")},
+        "answer": {"en": _one_paragraph(fact["answer"]), **_translations(fact, "answer")},
+        "items": [{"label": item["label"], "fact": item["fact"]} for item in fact.get("items", [])],
         "quotes": quotes,
         "lemmas": content_lemmas(indexed_text),
         "phrasing_lemmas": [content_lemmas(phrasing) for phrasing in phrasings],
     }
+
+
+def _one_paragraph(text: str) -> str:
+    """White space tidied, line breaks kept: an overview's items stand on lines of their own."""
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+
+
+def _translations(fact: dict, field: str) -> Dict[str, str]:
+    """``{"ko": ...}`` from a fact's ``answer_ko``-style fields."""
+    prefix = f"{field}_"
+    return {key[len(prefix):]: _one_paragraph(value) for key, value in fact.items() if key.startswith(prefix)}
 
 
 def main() -> int:

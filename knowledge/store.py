@@ -21,16 +21,41 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One entry of a list-like answer, and the fact that says more about it."""
+
+    label: str
+    fact_id: str
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     topics: Tuple[str, ...]
     kinds: Tuple[str, ...]
-    question: str
-    answer: str
+    # By language ("en", "ko"); English is always there.
+    questions: Dict[str, str]
+    answers: Dict[str, str]
+    items: Tuple[Item, ...]
     quotes: Tuple[Quote, ...]
     lemmas: Tuple[str, ...]
     # Lemmas of the fact's question and of each paraphrase of it.
     phrasing_lemmas: Tuple[Tuple[str, ...], ...]
+
+    @property
+    def question(self) -> str:
+        """The English button question: what matching and logs use."""
+        return self.questions["en"]
+
+    @property
+    def answer(self) -> str:
+        return self.answers["en"]
+
+    def question_in(self, language: str) -> str:
+        return self.questions.get(language, self.question)
+
+    def answer_in(self, language: str) -> str:
+        return self.answers.get(language, self.answer)
 
     @property
     def document_ids(self) -> Tuple[str, ...]:
@@ -49,7 +74,8 @@ class Topic:
 class FactStore:
     facts: Tuple[Fact, ...]
     topics: Dict[str, Topic]
-    document_titles: Dict[str, str]
+    # Document id -> language -> title; English is the original.
+    document_titles: Dict[str, Dict[str, str]]
     skincare_terms: Tuple[str, ...]
     domain_lemmas: frozenset
     weak_topics: frozenset
@@ -70,8 +96,13 @@ class FactStore:
         topic = self.topics.get(topic_id)
         return topic.name if topic else topic_id.replace("_", " ")
 
-    def source_titles(self, fact: Fact) -> List[str]:
-        return [self.document_titles[document_id] for document_id in fact.document_ids]
+    def source_titles(self, fact: Fact, language: str = "en") -> List[str]:
+        """The titles of the documents behind ``fact``, in ``language`` where translated."""
+        return [self.document_title(document_id, language) for document_id in fact.document_ids]
+
+    def document_title(self, document_id: str, language: str = "en") -> str:
+        titles = self.document_titles[document_id]
+        return titles.get(language, titles["en"])
 
 
 def _fact_from_json(raw: dict) -> Fact:
@@ -79,8 +110,9 @@ def _fact_from_json(raw: dict) -> Fact:
         id=raw["id"],
         topics=tuple(raw["topics"]),
         kinds=tuple(raw["kinds"]),
-        question=raw["question"],
-        answer=raw["answer"],
+        questions=dict(raw["question"]),
+        answers=dict(raw["answer"]),
+        items=tuple(Item(item["label"], item["fact"]) for item in raw["items"]),
         quotes=tuple(Quote(q["document"], q["text"]) for q in raw["quotes"]),
         lemmas=tuple(raw["lemmas"]),
         phrasing_lemmas=tuple(tuple(lemmas) for lemmas in raw["phrasing_lemmas"]),
@@ -98,7 +130,7 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
             topic_id: Topic(topic_id, topic["name"], tuple(topic["aliases"]))
             for topic_id, topic in raw["topics"].items()
         },
-        document_titles={doc["id"]: doc["title"] for doc in raw["documents"]},
+        document_titles={doc["id"]: dict(doc["title"]) for doc in raw["documents"]},
         skincare_terms=tuple(raw["skincare_terms"]),
         domain_lemmas=frozenset(raw["domain_lemmas"]),
         weak_topics=frozenset(raw["weak_topics"]),
