@@ -58,15 +58,12 @@ run: $(STORE) $(MODEL) web-install
 		printf '\n%s:\n' '$(TELEGRAM_CHANNEL)' >> $(RUN_CREDENTIALS); \
 		echo "With the Telegram channel: updates at /webhooks/telegram/webhook, Bot API at $${TELEGRAM_API_URL:-https://api.telegram.org}"; \
 	else echo "TELEGRAM_TOKEN is not set: starting without the Telegram channel"; fi
-	@echo "Starting the action server on :$(ACTIONS_PORT) and Rasa on http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
-	@echo "Chat page: http://localhost:$(WEB_PORT)/ (Rasa allows the origin $(CORS_ORIGIN))"
-	@trap 'kill 0' EXIT; \
-	$(BIN)/python -m rasa_sdk --port $(ACTIONS_PORT) --actions actions.actions & \
-	$(BIN)/python web/server.py --port $(WEB_PORT) --rasa-url http://localhost:$(RASA_PORT) & \
-	$(BIN)/python -m serving.run_rasa run --model $(MODEL) --port $(RASA_PORT) --credentials $(RUN_CREDENTIALS) \
-		--endpoints endpoints.yml --cors "$(CORS_ORIGIN)"
+	@echo "Starting the action server on 127.0.0.1:$(ACTIONS_PORT) and Rasa on http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "Chat page: http://localhost:$(WEB_PORT)/ (Rasa allows the origin $(CORS_ORIGIN)); logs in var/run/logs/"
+	$(BIN)/python -m serving.supervise --rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) \
+		--cors "$(CORS_ORIGIN)" --model $(MODEL) --credentials $(RUN_CREDENTIALS) --endpoints endpoints.yml
 
-test: unit validate e2e server-tests telegram-test browser-test cluster-test eval-gate
+test: unit validate e2e server-tests kill-test telegram-test browser-test cluster-test eval-gate
 
 unit: $(STORE)
 	$(BIN)/python -m pytest tests/unit -q
@@ -80,6 +77,12 @@ e2e: $(STORE) $(MODEL)
 
 server-tests: $(STORE) $(MODEL)
 	$(BIN)/python -m pytest tests/server -q
+
+# `make run` under a one-sender burst and a SIGKILL of each of its processes (docs/failures.md);
+# writes results/kill-test-run.json.
+.PHONY: kill-test
+kill-test: $(STORE) $(MODEL) web-install
+	$(BIN)/python -m pytest tests/supervision -q -s
 
 .PHONY: telegram-test telegram-webhook
 

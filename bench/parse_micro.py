@@ -17,7 +17,7 @@ from typing import Any, Dict, List
 
 from bench.run_bench import MESSAGES
 from rasa_internals import patches, tf_free
-from tests.servers import MODEL
+from serving.processes import MODEL
 
 
 async def parse_all(agent: Any, texts: List[str]) -> List[Dict[str, Any]]:

@@ -2,7 +2,7 @@
 
     python -m bench.profile_server [--baseline --model M] [--seconds 40] [--out results/profile]
 
-Starts the assistant as tests/servers.py does, then runs, while `py-spy record` samples
+Starts the assistant as serving/local_stack.py does, then runs, while `py-spy record` samples
 both processes: 20 users in fresh 5-turn conversations for half the time, then one long
 conversation for the rest. Prints the top functions by own time and by inclusive time
 (share of samples), and writes the collapsed stacks. py-spy comes from PyPI
@@ -22,7 +22,8 @@ from typing import Dict, List, Tuple
 
 from bench import baseline, loadgen
 from bench.run_bench import MESSAGES, RESULTS, _children, cmdline
-from tests import servers
+from serving.local_stack import running_assistant
+from serving.processes import BIN, PROJECT
 
 
 def top_entries(collapsed: Path, limit: int = 15) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]], int]:
@@ -47,7 +48,7 @@ def top_entries(collapsed: Path, limit: int = 15) -> Tuple[List[Tuple[str, float
 
 def short(frame: str) -> str:
     # "handle_message (rasa/core/processor.py:160)" -> keep the path from site-packages on
-    return frame.replace(str(servers.BIN.parent) + "/lib/python3.10/site-packages/", "").replace(str(servers.PROJECT) + "/", "")
+    return frame.replace(str(BIN.parent) + "/lib/python3.10/site-packages/", "").replace(str(PROJECT) + "/", "")
 
 
 def main() -> int:
@@ -60,13 +61,10 @@ def main() -> int:
     if shutil.which("py-spy") is None:
         print("py-spy is not installed: pip install py-spy")
         return 1
-    if args.baseline:
-        baseline.use_baseline_start()
-    if args.model:
-        baseline.use_model(args.model)
+    launch = baseline.launch(args.baseline, args.model.resolve() if args.model else None)
     args.out.mkdir(parents=True, exist_ok=True)
     before = set(_children(os.getpid()))
-    with servers.running_assistant() as assistant:
+    with running_assistant(launch=launch) as assistant:
         port = int(assistant.base_url.rsplit(":", 1)[1])
         asyncio.run(loadgen.long_conversation(port, 5, MESSAGES, tag="warm"))
         pids = {("actions" if " actions" in cmdline(p) or "rasa_sdk" in cmdline(p) else "rasa"): p

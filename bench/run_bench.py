@@ -9,7 +9,7 @@ keeps what `rasa init` ships: its default config (no pipeline/policies given, so
 default DIET + TED + Memoization + Rule + UnexpecTED), the REST channel, and no tracker store
 in endpoints.yml, i.e. Rasa's in-memory tracker store; its actions.py is all comments, so it
 needs no action server. The assistant runs exactly as the tests start it
-(tests/servers.py: action server + Rasa server, SQLite tracker store).
+(serving/local_stack.py: action server + Rasa server, SQLite tracker store).
 
 Both bots get the same messages (from our domain; the plain bot just answers something),
 sent over keep-alive connections with TCP_NODELAY by bench/loadgen.py, to loopback only.
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from bench import baseline, loadgen
-from tests import servers
-from tests.servers import BIN, PROJECT, free_port
+from serving.local_stack import Launch, running_assistant
+from serving.processes import BIN, PROJECT, free_port
 
 BENCH_DIR = PROJECT / "var" / "bench"
 PLAIN_DIR = BENCH_DIR / "plain"
@@ -180,10 +180,10 @@ def running_plain(model: Path) -> Iterator[Dict]:
 
 
 @contextmanager
-def running_ours() -> Iterator[Dict]:
+def running_ours(launch: Launch) -> Iterator[Dict]:
     before = set(_children(os.getpid()))
     start = time.monotonic()
-    with servers.running_assistant() as assistant:
+    with running_assistant(launch=launch) as assistant:
         port = int(assistant.base_url.rsplit(":", 1)[1])
         up = asyncio.run(loadgen.first_answer(port, COLD_MESSAGE, time.monotonic() + START_TIMEOUT_S))
         if not up:
@@ -315,10 +315,7 @@ def main() -> int:
                         help="start the assistant as before the performance work (bench/baseline.py)")
     parser.add_argument("--model", type=Path, help="the assistant's model (default: models/pore-care.tar.gz)")
     args = parser.parse_args()
-    if args.baseline:
-        baseline.use_baseline_start()
-    if args.model:
-        baseline.use_model(args.model.resolve())
+    launch = baseline.launch(args.baseline, args.model.resolve() if args.model else None)
     started = time.monotonic()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     ensure_plain_project()
@@ -340,8 +337,8 @@ def main() -> int:
     with running_plain(plain_model()) as plain:
         cold["plain"].append(plain["cold_start_s"])
         log(f"plain: first answer after {plain['cold_start_s']:.1f} s")
-        log(f"starting the assistant ({servers.MODEL}) and measuring its cold start")
-        with running_ours() as ours:
+        log(f"starting the assistant ({launch.model}) and measuring its cold start")
+        with running_ours(launch) as ours:
             cold["ours"].append(ours["cold_start_s"])
             log(f"assistant: first answer after {ours['cold_start_s']:.1f} s; pids {ours['pids']}")
             bots = {"plain": plain, "ours": ours}
@@ -357,7 +354,7 @@ def main() -> int:
     for extra in range(args.cold_starts - 1):
         with running_plain(plain_model()) as plain:
             cold["plain"].append(plain["cold_start_s"])
-        with running_ours() as ours:
+        with running_ours(launch) as ours:
             cold["ours"].append(ours["cold_start_s"])
         log(f"cold starts so far: {cold}")
 
@@ -374,8 +371,8 @@ def main() -> int:
                      "turns_per_conversation": 5, "long_turns": LONG_TURNS, "messages": MESSAGES,
                      "plain_tracker_store": "in-memory (rasa init's endpoints.yml configures none)",
                      "plain_action_server": "none (rasa init's actions.py is all comments)",
-                     "assistant_tracker_store": "as in endpoints.yml, on a fresh SQLite file (tests/servers.py)",
-                     "assistant_model": str(servers.MODEL), "assistant_started_as_before": args.baseline},
+                     "assistant_tracker_store": "as in endpoints.yml, on a fresh SQLite file (serving/local_stack.py)",
+                     "assistant_model": str(launch.model), "assistant_started_as_before": args.baseline},
         "targets": {k: f"{op} {goal}" for k, (op, goal) in TARGETS.items()},
         "ratios": ratios,
         "summary": summary,

@@ -25,6 +25,18 @@ moment later; when both have expired before the waiting replica looks again (it 
 second), its own ticket is gone and Rasa waits for it forever (the cluster test that kills a
 replica under load caught this). Here a replica renews its ticket each time it checks whether
 its turn has come, so only the tickets of replicas that stopped checking — dead ones — expire.
+
+Faster turns and failover (issue 12; checked against Rasa 3.6.21):
+
+- messages of one conversation on one replica first wait in an in-process line
+  (``conversation_queue.ConversationQueues``, arrival order, no polling), so at most one of
+  them per replica waits in Redis; that one checks every ``poll_interval_seconds`` (0.05 s,
+  instead of Rasa's 1 s);
+- a ticket is a *lease* of ``lease_seconds`` (3 s), renewed while its message waits and,
+  every third of the lease, while it is handled (up to the lock lifetime,
+  ``TICKET_LOCK_LIFETIME``, which still bounds how long one message may hold a conversation).
+  A replica that dies holding a conversation thus blocks it for at most the lease, not the
+  whole lock lifetime.
 """
 
 import asyncio
@@ -38,12 +50,16 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_internals.conversation_queue import ConversationQueues
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # A ticket counter outlives any ticket by far; it only has to outlive the lock lifetime.
 COUNTER_TTL_SECONDS = 24 * 3600
 MAX_TRANSACTION_ATTEMPTS = 100
+DEFAULT_LEASE_SECONDS = 3.0
+DEFAULT_POLL_INTERVAL_SECONDS = 0.05
 _DELETE = object()
 _UNCHANGED = object()
 
@@ -73,7 +89,11 @@ class AtomicRedisLockStore(RedisLockStore):
     """``RedisLockStore`` with atomic ticket issue, expiry clean-up and release."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
-        super().__init__(**_settings(endpoint_config, kwargs))
+        settings = _settings(endpoint_config, kwargs)
+        self.lease_seconds = float(settings.pop("lease_seconds", None) or DEFAULT_LEASE_SECONDS)
+        self.poll_interval_seconds = float(settings.pop("poll_interval_seconds", None) or DEFAULT_POLL_INTERVAL_SECONDS)
+        self.queues = ConversationQueues()
+        super().__init__(**settings)
 
     def _key(self, conversation_id: Text) -> Text:
         return self.key_prefix + conversation_id
@@ -142,33 +162,57 @@ class AtomicRedisLockStore(RedisLockStore):
     async def lock(
         self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1,
     ) -> AsyncGenerator[TicketLock, None]:
-        """Rasa's ``LockStore.lock``, waiting with :meth:`_wait_for_turn`."""
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
-        try:
-            yield await self._wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
-        finally:
-            self.cleanup(conversation_id, ticket)
+        """Rasa's ``LockStore.lock`` behind this replica's line for the conversation, with a
+        leased ticket checked every ``poll_interval_seconds`` (``wait_time_in_seconds``, which
+        Rasa always leaves at 1 s, is not used)."""
+        lease = min(self.lease_seconds, lock_lifetime)
+        async with self.queues.turn(conversation_id, lock_lifetime):
+            ticket = self.issue_ticket(conversation_id, lease)
+            keep_alive: Optional["asyncio.Task[None]"] = None
+            try:
+                lock = await self._wait_for_turn(conversation_id, ticket, lease, self.poll_interval_seconds)
+                keep_alive = asyncio.create_task(self._keep_alive(conversation_id, ticket, lease, lock_lifetime))
+                yield lock
+            finally:
+                if keep_alive is not None:
+                    keep_alive.cancel()
+                self.cleanup(conversation_id, ticket)
 
-    async def _wait_for_turn(
-        self, conversation_id: Text, ticket_number: int, lock_lifetime: float, wait_time_in_seconds: float,
-    ) -> TicketLock:
-        """Wait until ``ticket_number`` is served, renewing it at every check."""
+    async def _keep_alive(self, conversation_id: Text, ticket_number: int, lease: float, lock_lifetime: float) -> None:
+        """Renew the held ticket every third of the lease, for at most the lock lifetime."""
+        deadline = time.monotonic() + lock_lifetime
+        while time.monotonic() + lease / 3 < deadline:
+            await asyncio.sleep(lease / 3)
+            if self._transaction(conversation_id, self._renewal(ticket_number, lease)) is None:
+                logger.warning(f"Ticket {ticket_number} of conversation '{conversation_id}' expired while held.")
+                return
+
+    @staticmethod
+    def _renewal(ticket_number: int, lease: float) -> Callable[[Optional[TicketLock], Any], Tuple[Any, Optional[TicketLock]]]:
+        """A transaction step: extend our ticket by ``lease`` (``None`` when it is gone)."""
 
         def renew(lock: Optional[TicketLock], _: Any) -> Tuple[Any, Optional[TicketLock]]:
             ours = next((t for t in lock.tickets if t.number == ticket_number), None) if lock else None
             if ours is None or ours.has_expired():
                 return _UNCHANGED, None
-            ours.expires = time.time() + lock_lifetime
+            ours.expires = time.time() + lease
             lock.remove_expired_tickets()
             return lock, lock
 
+        return renew
+
+    async def _wait_for_turn(
+        self, conversation_id: Text, ticket_number: int, lease: float, poll_interval: float,
+    ) -> TicketLock:
+        """Wait until ``ticket_number`` is served, renewing its lease at every check."""
+        renew = self._renewal(ticket_number, lease)
         while True:
             lock = self._transaction(conversation_id, renew)
-            if lock is None:  # only if we could not check for longer than the lock lifetime
+            if lock is None:  # only if we could not check for longer than the lease
                 raise LockError(f"Ticket {ticket_number} for conversation '{conversation_id}' expired while waiting.")
             if not lock.is_locked(ticket_number):
                 return lock
-            await asyncio.sleep(wait_time_in_seconds)
+            await asyncio.sleep(poll_interval)
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)
