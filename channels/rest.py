@@ -2,8 +2,11 @@
 
 Same address and reply format as ``rasa.core.channels.rest.RestInput``
 (``POST /webhooks/rest/webhook`` with ``{"sender": ..., "message": ...}``). What it adds:
-a malformed body gets a 400 with a JSON error instead of an exception inside Rasa; an empty
-or over-long message gets a plain reply without running NLU; every rejection is logged.
+a malformed body gets a 400 with a JSON error instead of an exception inside Rasa (a body
+over the size limit a 413); an empty or over-long message gets a plain reply without running
+NLU; every rejection is logged once. Nothing the tracker store cannot write gets through: the
+sender, the message and the metadata must be well-formed Unicode, and the metadata is
+bounded in size and depth (limits in channels/limits.yml; docs/awkward-input.md).
 """
 
 import logging
@@ -16,10 +19,14 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
+from channels.limits import load_limits
+from channels.validation import is_well_formed, metadata_problem, parse_json_body, sender_problem
+
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 128
+LIMITS = load_limits().rest
+MAX_MESSAGE_CHARS = LIMITS.message_max_chars
+MAX_SENDER_CHARS = LIMITS.sender_max_chars
 DEFAULT_SENDER = "default"
 EMPTY_REPLY = (
     "Your message was empty. Ask me anything about pore care, "
@@ -31,9 +38,9 @@ TOO_LONG_REPLY = (
 )
 
 
-def _bad_request(reason: Text, request: Request) -> HTTPResponse:
+def _bad_request(reason: Text, request: Request, status: int = 400) -> HTTPResponse:
     logger.warning("rest: rejected request from %s: %s", request.ip, reason)
-    return response.json({"error": reason}, status=400)
+    return response.json({"error": reason}, status=status)
 
 
 def validate_body(body: Any) -> Tuple[Optional[Text], Optional[Dict[Text, Any]]]:
@@ -46,10 +53,12 @@ def validate_body(body: Any) -> Tuple[Optional[Text], Optional[Dict[Text, Any]]]
         return "`message` is missing", None
     if not isinstance(message, str):
         return "`message` must be a string", None
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-        return f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters", None
-    if metadata is not None and not isinstance(metadata, dict):
-        return "`metadata` must be a JSON object", None
+    if not is_well_formed(message):
+        return "`message` is not well-formed Unicode (it holds a lone surrogate)", None
+    problem = sender_problem(sender, MAX_SENDER_CHARS) or metadata_problem(
+        metadata, LIMITS.metadata_max_bytes, LIMITS.metadata_max_depth)
+    if problem:
+        return problem, None
     text = "".join(ch for ch in message if ch.isprintable() or ch in "\n\t").strip()
     return None, {"text": text, "sender": sender, "metadata": metadata}
 
@@ -74,10 +83,11 @@ class ValidatingRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = request.json
-            except Exception:  # sanic raises its own error type for a body that is not JSON
-                return _bad_request("the body is not valid JSON", request)
+            if len(request.body) > LIMITS.body_max_bytes:
+                return _bad_request(f"the body is larger than {LIMITS.body_max_bytes:,} bytes", request, 413)
+            reason, body = parse_json_body(request.body)
+            if reason:
+                return _bad_request(reason, request)
             reason, fields = validate_body(body)
             if reason or fields is None:
                 return _bad_request(reason or "invalid body", request)
