@@ -1,0 +1,1 @@
+"""Safety checks shared by the NLU and the action server (no Rasa imports here)."""

@@ -1,0 +1,161 @@
+"""The deterministic red-flag detector: does a message describe something a doctor should see?
+
+One plain function, ``detect(text) -> Optional[Finding]``, used by the NLU (the
+``RedFlagOverride`` component forces ``report_symptom`` on a finding) and by the action
+server (the referral re-runs it to choose between "see a dermatologist soon" and "urgent
+care now"). No model, no statistics: the patterns and cue lists are data, in
+``data/red_flags.yml``, grouped by sign, each sign with the reason it is a red flag; a
+curator reviews that file, not this one. docs/red-flags.md explains the signs.
+
+How a message is matched:
+
+- English patterns run on the message lower-cased, with typographic apostrophes made plain
+  and runs of white space made one space.
+- Korean patterns run on the message with **all white space removed**, so "피가 나요",
+  "피가나요" and "피 가 나 요" are the same text; the patterns match stems ("부었", "부어",
+  "붓고"), so 반말, 존댓말 and noun-style endings (부었어 / 부었어요 / 부음) all match.
+- A pattern may use a cue list by name, ``<<name>>``: the cue's alternatives joined into one
+  non-capturing group (cues are defined per language in the same file).
+- A sign may list ``unless`` patterns (the worry question ignores a message about teeth or
+  a headache); nothing else can stop a sign that matched.
+
+The finding's urgency is ``urgent`` when any sign of the urgent subset matched (fever, fast
+spreading, trouble breathing or a swelling tongue or throat, a burn or open wound after a
+treatment, red streaks), otherwise ``soon``.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Pattern, Tuple
+
+import yaml
+
+RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "red_flags.yml"
+URGENT = "urgent"
+SOON = "soon"
+LANGUAGES = ("en", "ko")
+CUE = re.compile(r"<<(\w+)>>")
+SPACES = re.compile(r"\s+")
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What was found: the first urgent sign that matched, else the first sign."""
+
+    sign: str  # id of the sign in data/red_flags.yml, e.g. "mole_change"
+    urgency: str  # "urgent" or "soon"
+    why: str  # the sign's one-line reason, for logs and curators
+    language: str  # the language of the pattern that matched: "en" or "ko"
+    matched: str  # the matched part of the (normalised) message
+    signs: Tuple[str, ...] = field(default=())  # every sign that matched, in file order
+
+    @property
+    def urgent(self) -> bool:
+        return self.urgency == URGENT
+
+    def as_dict(self) -> Dict[str, object]:
+        return {"sign": self.sign, "urgency": self.urgency, "language": self.language,
+                "matched": self.matched, "signs": list(self.signs)}
+
+
+@dataclass(frozen=True)
+class Sign:
+    id: str
+    why: str
+    urgency: str
+    patterns: Dict[str, Tuple[Pattern[str], ...]]
+    unless: Dict[str, Tuple[Pattern[str], ...]]
+
+    def search(self, texts: Dict[str, str]) -> Optional[Tuple[str, str]]:
+        """(language, matched text) of the first pattern that matches, or None."""
+        for language in LANGUAGES:
+            text = texts[language]
+            for pattern in self.patterns.get(language, ()):
+                match = pattern.search(text)
+                if match:
+                    if self._excluded(texts):
+                        return None
+                    return language, match.group(0)
+        return None
+
+    def _excluded(self, texts: Dict[str, str]) -> bool:
+        return any(p.search(texts[language]) for language in LANGUAGES for p in self.unless.get(language, ()))
+
+
+class Detector:
+    """The signs of one rules file, compiled."""
+
+    def __init__(self, rules: Dict[str, object]) -> None:
+        cues = rules.get("cues") or {}
+        self.signs: List[Sign] = [self._sign(entry, cues) for entry in rules["signs"]]
+
+    @classmethod
+    def from_file(cls, path: Path = RULES_PATH) -> "Detector":
+        return cls(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+    def detect(self, text: str) -> Optional[Finding]:
+        if not text or not text.strip():
+            return None
+        texts = normalise(text)
+        found: List[Tuple[Sign, str, str]] = []
+        for sign in self.signs:
+            hit = sign.search(texts)
+            if hit:
+                found.append((sign, *hit))
+        if not found:
+            return None
+        urgent = [f for f in found if f[0].urgency == URGENT]
+        sign, language, matched = (urgent or found)[0]
+        return Finding(
+            sign=sign.id, urgency=URGENT if urgent else SOON, why=sign.why, language=language,
+            matched=matched, signs=tuple(f[0].id for f in found),
+        )
+
+    @staticmethod
+    def _sign(entry: Dict[str, object], cues: Dict[str, Dict[str, List[str]]]) -> Sign:
+        def compile_all(patterns: Dict[str, Iterable[str]]) -> Dict[str, Tuple[Pattern[str], ...]]:
+            return {
+                language: tuple(_compile(p, cues.get(language) or {}, entry["id"]) for p in patterns.get(language) or ())
+                for language in LANGUAGES
+            }
+
+        urgency = entry.get("urgency", SOON)
+        if urgency not in (URGENT, SOON):
+            raise ValueError(f"red flag {entry['id']}: urgency must be {URGENT} or {SOON}, not {urgency!r}")
+        return Sign(
+            id=str(entry["id"]), why=str(entry["why"]).strip(), urgency=urgency,
+            patterns=compile_all(entry), unless=compile_all(entry.get("unless") or {}),
+        )
+
+
+def _compile(pattern: str, cues: Dict[str, List[str]], sign: str) -> Pattern[str]:
+    def expand(match: "re.Match[str]") -> str:
+        name = match.group(1)
+        if name not in cues:
+            raise ValueError(f"red flag {sign}: unknown cue <<{name}>> in {pattern!r}")
+        return "(?:" + "|".join(cues[name]) + ")"
+
+    try:
+        return re.compile(CUE.sub(expand, pattern), re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"red flag {sign}: bad pattern {pattern!r}: {error}") from error
+
+
+def normalise(text: str) -> Dict[str, str]:
+    """The text each language's patterns run on (module docstring)."""
+    plain = text.translate(APOSTROPHES)
+    return {"en": SPACES.sub(" ", plain.lower()).strip(), "ko": SPACES.sub("", plain.lower())}
+
+
+@lru_cache(maxsize=4)
+def detector(path: Optional[str] = None) -> Detector:
+    """The detector of ``path`` (default: data/red_flags.yml), compiled once per process."""
+    return Detector.from_file(Path(path) if path else RULES_PATH)
+
+
+def detect(text: str, path: Optional[str] = None) -> Optional[Finding]:
+    """The red flag in ``text``, or None. ``path``: another rules file (tests)."""
+    return detector(path).detect(text)
