@@ -3,6 +3,10 @@
 Rasa 3.6's ``WhitespaceTokenizer`` drops any token that fully matches its emoji regex, whose
 range U+24C2..U+1F251 also spans every Hangul syllable: Korean words vanished before the
 featurizers saw them. This keeps the tokenizer and narrows the emoji ranges to real emoji.
+
+It is the piece ``hangul_safe_tokenizer`` of ``rasa_internals`` (it sets Rasa's
+``emoji_pattern`` attribute): switched off, or on a Rasa version other than the one it was
+checked against, it tokenizes exactly as Rasa's ``WhitespaceTokenizer``.
 """
 
 import re
@@ -10,6 +14,10 @@ from typing import Any, Dict, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+import rasa_internals
+
+PIECE = "hangul_safe_tokenizer"
 
 EMOJI = re.compile(
     "["
@@ -31,4 +39,5 @@ class HangulSafeWhitespaceTokenizer(WhitespaceTokenizer):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        self.emoji_pattern = EMOJI
+        if rasa_internals.enabled(PIECE):
+            self.emoji_pattern = EMOJI

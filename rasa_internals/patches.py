@@ -1,6 +1,8 @@
 """Run-time fixes for hot spots in Rasa 3.6 that profiling found; same behaviour, less work.
 
-Applied by serving/run_rasa.py before Rasa starts.
+Each function below is one piece of ``rasa_internals.PIECES``, applied (unless switched off,
+and only on the Rasa version they were checked against) by ``rasa_internals.apply_all()``,
+which serving/run_rasa.py calls before Rasa starts.
 
 * ``RemoteAction._validate_action_result`` checks every action server response with
   ``jsonschema.validate(response, schema)``, which first validates the *schema* against
@@ -37,8 +39,6 @@ import logging
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 logger = logging.getLogger(__name__)
-
-_APPLIED = False
 
 
 def cached_action_result_validation() -> None:
@@ -221,15 +221,3 @@ def frozen_heap_after_model_load() -> None:
 
     run.load_agent_on_start = load_agent_on_start
 
-
-def apply() -> None:
-    global _APPLIED
-    if _APPLIED:
-        return
-    cached_action_result_validation()
-    cached_event_type_lookup()
-    shared_endpoint_sessions()
-    sequential_graph_runs()
-    frozen_heap_after_model_load()
-    _APPLIED = True
-    logger.debug("rasa_internals.patches applied")

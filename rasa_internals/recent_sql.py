@@ -19,6 +19,9 @@ match the newest stored event (a conversation written by Rasa's own store, or by
 writer), the tracker is rebuilt from the whole session exactly as Rasa does.
 ``retrieve_full_tracker`` (used for exports and the full-tracker API) is Rasa's, unchanged.
 
+It is the piece ``recent_sql_tracker_store`` of ``rasa_internals``: switched off (or on a Rasa
+version other than the one it was checked against) it is exactly Rasa's ``SQLTrackerStore``.
+
 In endpoints.yml::
 
     tracker_store:
@@ -42,8 +45,11 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import rasa_internals
+
 logger = logging.getLogger(__name__)
 
+PIECE = "recent_sql_tracker_store"
 DEFAULT_RECENT_EVENTS = 40
 # How many of a tracker's events are already in the database (set on every tracker this
 # store returns or saves, so `save` writes only what is new without counting rows).
@@ -101,6 +107,12 @@ class RecentSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         super().__init__(domain=domain, **kwargs)
         self.recent_events = max(int(recent_events), 4)
+        self.uses_snapshots = rasa_internals.enabled(PIECE)
+        if self.uses_snapshots:
+            self._set_up_snapshots(sqlite_wal)
+
+    def _set_up_snapshots(self, sqlite_wal: bool) -> None:
+        """A kept SQLite connection, the snapshot table, the prepared statements, an index."""
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a connection to an SQLite file for every
             # session (NullPool): with WAL, closing the last connection checkpoints the log
@@ -144,7 +156,7 @@ class RecentSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The tracker of the latest session, rebuilt from its snapshot and recent events."""
-        if self.domain is None:
+        if self.domain is None or not self.uses_snapshots:
             return await super().retrieve(sender_id)
         with self.engine.connect() as connection:
             snapshot = connection.execute(self._select_snapshot, {"sender_id": sender_id}).first()
@@ -184,6 +196,8 @@ class RecentSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Appends the tracker's new events and updates its snapshot, in one transaction."""
+        if not self.uses_snapshots:
+            return await super().save(tracker)
         await self.stream_events(tracker)
         stored = getattr(tracker, STORED_MARKER, None)
         if stored is None:  # a tracker this store did not load: Rasa's way of finding new events

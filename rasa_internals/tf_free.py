@@ -9,18 +9,26 @@ type hints). :func:`install` makes ``import tensorflow`` (and its add-on package
 stand-in whose every attribute is an inert class, so those imports succeed without loading
 TensorFlow.
 
-:func:`model_needs_tensorflow` decides from the model archive's graph schema; with a model
-that does need TensorFlow (DIET, TED, ...) nothing is stubbed and Rasa runs as usual.
+:func:`stand_in_suits` decides from the graph schema of the model ``rasa run`` will load
+(the archive, or the newest one in a ``--model`` directory, found as Rasa finds it): the
+stand-in is used only when every node's class is on ``TENSORFLOW_FREE_COMPONENTS``, an
+allow-list of components known not to call TensorFlow. Any other model (DIET, TED, a custom
+component nobody has checked) gets real TensorFlow, and the reason is logged.
 """
 
 import importlib.abc
 import importlib.machinery
 import json
+import logging
 import sys
 import tarfile
 import types
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence, Set
+from typing import Any, FrozenSet, Optional, Sequence, Set
+
+import rasa_internals
+
+logger = logging.getLogger(__name__)
 
 STUBBED_PACKAGES = (
     "tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text", "tensorflow_estimator", "keras",
@@ -37,12 +45,41 @@ _PROTOCOL_NAMES = frozenset({
     "__bases__", "__mro__", "__text_signature__", "__dataclass_fields__", "__attrs_attrs__", "__pydantic_model__",
 })
 
-# Rasa components whose `process`/`predict` run TensorFlow.
-TENSORFLOW_COMPONENTS = frozenset({
-    "DIETClassifier", "TEDPolicy", "UnexpecTEDIntentPolicy", "ResponseSelector",
-    "LanguageModelFeaturizer", "ConveRTFeaturizer", "ConveRTTokenizer", "LanguageModelTokenizer",
-    "HFTransformersNLP",
+# Graph components (as the model's metadata names them) whose modules and methods were read
+# and found not to call TensorFlow: Rasa 3.6's own graph plumbing and the TensorFlow-free
+# components this project uses or could switch to, and the project's own components.
+TENSORFLOW_FREE_COMPONENTS: FrozenSet[str] = frozenset({
+    "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
+    "rasa.core.policies.rule_policy.RulePolicy",
+    "rasa.core.policies.memoization.MemoizationPolicy",
+    "rasa.core.policies.memoization.AugmentedMemoizationPolicy",
+    "rasa.graph_components.converters.nlu_message_converter.NLUMessageConverter",
+    "rasa.graph_components.providers.domain_for_core_training_provider.DomainForCoreTrainingProvider",
+    "rasa.graph_components.providers.domain_provider.DomainProvider",
+    "rasa.graph_components.providers.forms_provider.FormsProvider",
+    "rasa.graph_components.providers.nlu_training_data_provider.NLUTrainingDataProvider",
+    "rasa.graph_components.providers.responses_provider.ResponsesProvider",
+    "rasa.graph_components.providers.rule_only_provider.RuleOnlyDataProvider",
+    "rasa.graph_components.providers.story_graph_provider.StoryGraphProvider",
+    "rasa.graph_components.providers.training_tracker_provider.TrainingTrackerProvider",
+    "rasa.graph_components.validators.default_recipe_validator.DefaultV1RecipeValidator",
+    "rasa.graph_components.validators.finetuning_validator.FinetuningValidator",
+    "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
+    "rasa.nlu.classifiers.keyword_intent_classifier.KeywordIntentClassifier",
+    "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier",
+    "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler",
+    "rasa.nlu.extractors.crf_entity_extractor.CRFEntityExtractor",
+    "rasa.nlu.extractors.entity_synonyms.EntitySynonymMapper",
+    "rasa.nlu.extractors.regex_entity_extractor.RegexEntityExtractor",
+    "rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer.CountVectorsFeaturizer",
+    "rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer.LexicalSyntacticFeaturizer",
+    "rasa.nlu.featurizers.sparse_featurizer.regex_featurizer.RegexFeaturizer",
+    "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
+    "nlu_components.red_flags.RedFlagOverride",
+    "nlu_components.tfidf_classifier.TfidfIntentClassifier",
+    "nlu_components.tokenizer.HangulSafeWhitespaceTokenizer",
 })
+PIECE = "tensorflow_stand_in"
 
 
 def _is_stubbed(fullname: str) -> bool:
@@ -117,27 +154,48 @@ def install() -> None:
         sys.meta_path.insert(0, _FINDER)
 
 
-def installed() -> bool:
-    return _FINDER in sys.meta_path
+def served_archive(model: Optional[Path]) -> Path:
+    """The archive ``rasa run --model <model>`` loads: the file, or the newest in a directory.
+
+    Raises ``rasa.exceptions.ModelNotFound`` as ``rasa run`` would.
+    """
+    from rasa.model import get_local_model
+    from rasa.shared.constants import DEFAULT_MODELS_PATH
+
+    return Path(get_local_model(str(model) if model is not None else DEFAULT_MODELS_PATH))
 
 
 def component_classes(model: Path) -> Set[str]:
-    """Class names of every node in the model's prediction and training graphs."""
+    """Dotted class paths of every node in the model archive's prediction and training graphs."""
     with tarfile.open(model, mode="r:gz") as archive:
         member = next((m for m in archive.getmembers() if m.name.lstrip("./") == "metadata.json"), None)
-        if member is None:
+        extracted = archive.extractfile(member) if member is not None else None
+        if extracted is None:
             raise ValueError(f"{model} has no metadata.json")
-        metadata = json.load(archive.extractfile(member))  # type: ignore[arg-type]
-    classes = set()
-    for schema in ("predict_schema", "train_schema"):
-        for node in metadata.get(schema, {}).get("nodes", {}).values():
-            classes.add(str(node.get("uses", "")).rsplit(".", 1)[-1])
-    return classes
+        metadata = json.load(extracted)
+    return {
+        str(node.get("uses", ""))
+        for schema in ("predict_schema", "train_schema")
+        for node in metadata.get(schema, {}).get("nodes", {}).values()
+    }
 
 
-def model_needs_tensorflow(model: Path) -> bool:
-    return bool(component_classes(model) & TENSORFLOW_COMPONENTS)
+def components_not_known_tensorflow_free(model: Path) -> Set[str]:
+    return component_classes(model) - TENSORFLOW_FREE_COMPONENTS
 
 
-def uses_tensorflow(classes: Iterable[str]) -> bool:
-    return bool(set(classes) & TENSORFLOW_COMPONENTS)
+def stand_in_suits(model: Optional[Path]) -> bool:
+    """Whether serving ``model`` (a ``--model`` argument) can do with the stand-in; logs why not."""
+    if not rasa_internals.enabled(PIECE):
+        return False
+    try:
+        archive = served_archive(model)
+        unknown = components_not_known_tensorflow_free(archive)
+    except Exception as error:  # no model or an unreadable archive: Rasa reports it, with TensorFlow
+        logger.warning("tf_free: TensorFlow is imported: the model could not be read (%s)", error)
+        return False
+    if unknown:
+        logger.warning("tf_free: TensorFlow is imported: %s uses components not known to be TensorFlow-free: %s",
+                       archive, ", ".join(sorted(unknown)))
+        return False
+    return True

@@ -1,16 +1,17 @@
 """``python -m serving.run_rasa run --model M ...`` is ``rasa run --model M ...``, started lean.
 
-* patches.py: the fixes for Rasa hot spots found by profiling (same behaviour, less work);
-* when the model needs no TensorFlow component (see tf_free.py), TensorFlow itself is never
-  imported. With ``PORE_CARE_TF_STUB=0`` in the environment it always is.
+* ``rasa_internals.apply_all()``: the fixes for Rasa hot spots found by profiling (same
+  behaviour, less work), each one switchable (docs/rasa-internals.md);
+* when every component of the model is known to be TensorFlow-free (rasa_internals/tf_free.py),
+  TensorFlow itself is never imported. With ``PORE_CARE_DISABLE=tensorflow_stand_in`` it always is.
 """
 
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
-from rasa_internals import patches, tf_free
+import rasa_internals
+from rasa_internals import tf_free
 
 
 def model_argument(argv: List[str]) -> Optional[Path]:
@@ -23,22 +24,16 @@ def model_argument(argv: List[str]) -> Optional[Path]:
 
 
 def should_stub_tensorflow(argv: List[str]) -> bool:
-    if os.environ.get("PORE_CARE_TF_STUB", "1") == "0" or argv[:1] != ["run"] or argv[1:2] == ["actions"]:
+    if argv[:1] != ["run"] or argv[1:2] == ["actions"]:
         return False
-    model = model_argument(argv)
-    if model is None or not model.is_file():
-        return False
-    try:
-        return not tf_free.model_needs_tensorflow(model)
-    except Exception:  # an unreadable archive: let Rasa report it
-        return False
+    return tf_free.stand_in_suits(model_argument(argv))
 
 
 def prepare(argv: List[str]) -> None:
     """Set the process up lean for ``rasa <argv>``; call before anything imports Rasa."""
     if should_stub_tensorflow(argv):
         tf_free.install()
-    patches.apply()
+    rasa_internals.apply_all()
 
 
 def main(argv: Optional[List[str]] = None) -> None:

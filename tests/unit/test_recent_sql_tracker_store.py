@@ -19,6 +19,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import rasa_internals
 from rasa_internals.recent_sql import RecentSQLTrackerStore, tail_start
 
 DOMAIN = Domain.from_yaml(
@@ -106,6 +107,19 @@ def test_it_writes_exactly_the_rows_rasas_sql_store_writes(tmp_path: Path) -> No
     run(converse(store_at(tmp_path / "recent.db"), "same", turns=12, topic_every=3))
     run(converse(store_at(tmp_path / "rasa.db", cls=SQLTrackerStore), "same", turns=12, topic_every=3))
     assert [comparable(r) for r in rows(tmp_path / "recent.db")] == [comparable(r) for r in rows(tmp_path / "rasa.db")]
+
+
+def test_switched_off_it_is_rasas_sql_store(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(rasa_internals.DISABLE_VARIABLE, "recent_sql_tracker_store")
+    store = store_at(tmp_path / "off.db", recent_events=10)
+    assert not store.uses_snapshots
+    tracker = run(converse(store, "off", turns=12, topic_every=3))
+    run(converse(store_at(tmp_path / "rasa.db", cls=SQLTrackerStore), "off", turns=12, topic_every=3))
+    assert [comparable(r) for r in rows(tmp_path / "off.db")] == [comparable(r) for r in rows(tmp_path / "rasa.db")]
+    assert len(run(store.retrieve("off")).events) == len(tracker.events)  # the whole session, as Rasa loads it
+    with sqlite3.connect(tmp_path / "off.db") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "tracker_snapshots" not in tables
 
 
 def test_saving_twice_writes_nothing_twice(tmp_path: Path) -> None:

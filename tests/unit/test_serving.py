@@ -2,22 +2,25 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 
-from serving import run_rasa
+import rasa_internals
 from rasa_internals import tf_free
+from serving import run_rasa
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def model_archive(path: Path, classes) -> Path:
-    nodes = {f"node{i}": {"uses": f"rasa.some.module.{name}", "fn": "process"} for i, name in enumerate(classes)}
+def model_archive(path: Path, components: List[str]) -> Path:
+    """A model archive whose metadata names ``components`` (dotted class paths) as graph nodes."""
+    nodes = {f"node{i}": {"uses": name, "fn": "process"} for i, name in enumerate(components)}
     metadata = json.dumps({"predict_schema": {"nodes": nodes}, "train_schema": {"nodes": {}}}).encode()
     with tarfile.open(path, "w:gz") as archive:
         info = tarfile.TarInfo("metadata.json")
@@ -26,24 +29,43 @@ def model_archive(path: Path, classes) -> Path:
     return path
 
 
-def test_a_model_with_diet_needs_tensorflow_and_one_without_does_not(tmp_path: Path) -> None:
-    with_diet = model_archive(tmp_path / "diet.tar.gz", ["WhitespaceTokenizer", "DIETClassifier", "RulePolicy"])
-    without = model_archive(tmp_path / "lr.tar.gz", ["WhitespaceTokenizer", "LogisticRegressionClassifier", "RulePolicy"])
-    assert tf_free.model_needs_tensorflow(with_diet)
-    assert not tf_free.model_needs_tensorflow(without)
-    assert tf_free.component_classes(without) == {"WhitespaceTokenizer", "LogisticRegressionClassifier", "RulePolicy"}
+LEAN = ["rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer", "rasa.core.policies.rule_policy.RulePolicy",
+        "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier"]
+DIET = "rasa.nlu.classifiers.diet_classifier.DIETClassifier"
+
+
+def test_the_stand_in_suits_only_a_model_whose_components_are_all_known_tensorflow_free(tmp_path: Path, caplog) -> None:
+    assert tf_free.stand_in_suits(model_archive(tmp_path / "lean.tar.gz", LEAN))
+    assert tf_free.stand_in_suits(PROJECT / "models" / "pore-care.tar.gz")
+    assert not tf_free.stand_in_suits(model_archive(tmp_path / "diet.tar.gz", [*LEAN, DIET]))
+    assert DIET in caplog.text
+    custom = "my_components.Unchecked"  # not on the allow-list, whatever it does
+    assert not tf_free.stand_in_suits(model_archive(tmp_path / "custom.tar.gz", [*LEAN, custom]))
+    assert custom in caplog.text
+
+
+def test_a_model_directory_is_judged_by_the_archive_rasa_would_load_from_it(tmp_path: Path) -> None:
+    older, newer = tmp_path / "older.tar.gz", tmp_path / "newer.tar.gz"
+    model_archive(older, [DIET])
+    model_archive(newer, LEAN)
+    os.utime(older, (1_000_000, 1_000_000))
+    assert tf_free.served_archive(tmp_path) == newer
+    assert tf_free.stand_in_suits(tmp_path)
+    os.utime(newer, (500_000, 500_000))
+    assert not tf_free.stand_in_suits(tmp_path)
+    assert not tf_free.stand_in_suits(tmp_path / "empty-dir-that-does-not-exist")
 
 
 def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need_it(tmp_path: Path, monkeypatch) -> None:
-    lean = str(model_archive(tmp_path / "lr.tar.gz", ["LogisticRegressionClassifier"]))
-    diet = str(model_archive(tmp_path / "diet.tar.gz", ["DIETClassifier"]))
+    lean = str(model_archive(tmp_path / "lean.tar.gz", LEAN))
+    diet = str(model_archive(tmp_path / "diet.tar.gz", [DIET]))
     assert run_rasa.should_stub_tensorflow(["run", "--model", lean, "--port", "5005"])
     assert run_rasa.should_stub_tensorflow(["run", f"--model={lean}"])
     assert not run_rasa.should_stub_tensorflow(["run", "--model", diet])
     assert not run_rasa.should_stub_tensorflow(["run", "actions"])
     assert not run_rasa.should_stub_tensorflow(["train", "--model", lean])
     assert not run_rasa.should_stub_tensorflow(["run", "--model", str(tmp_path / "missing.tar.gz")])
-    monkeypatch.setenv("PORE_CARE_TF_STUB", "0")
+    monkeypatch.setenv(rasa_internals.DISABLE_VARIABLE, "tensorflow_stand_in")
     assert not run_rasa.should_stub_tensorflow(["run", "--model", lean])
 
 
@@ -206,6 +228,74 @@ def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
     assert len(peers) == 3 and len(set(peers)) == 1  # one client port: the connection was reused
 
 
+async def endpoint_calls_as_seen_by_a_server(endpoint_factory) -> Tuple[list, list]:
+    """What ``EndpointConfig.request`` returns or raises for a set of calls, and what the server
+    received (method, path, query, headers Rasa sets, body)."""
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError
+
+    received = []
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        headers = {name: request.headers.get(name) for name in ("Content-Type", "Authorization", "X-Custom", "X-Call")}
+        received.append((request.method, request.path, sorted(request.query.items()), headers, await request.text()))
+        if request.path.endswith("/missing"):
+            return web.Response(status=404, text="no such thing")
+        if request.path.endswith("/text"):
+            return web.Response(text="plain")
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = endpoint_factory(f"http://127.0.0.1:{port}/base")
+    calls = [
+        dict(method="post", json={"n": 1}),
+        dict(method="get", subpath="text", params={"q": "x"}),
+        dict(method="post", subpath="missing", json={}),
+        dict(method="put", content_type=None, data="raw", headers={"X-Call": "yes"}),
+    ]
+    outcomes = []
+    try:
+        for call in calls:
+            try:
+                outcomes.append(await endpoint.request(**call))
+            except ClientResponseError as error:
+                outcomes.append(("ClientResponseError", error.status))
+    finally:
+        async with endpoint.session() as session:
+            await session.close()
+        await runner.cleanup()
+    return outcomes, received
+
+
+def test_endpoint_requests_through_the_shared_session_are_rasas_requests() -> None:
+    """Same replies, errors and requests on the wire as Rasa's own ``EndpointConfig.request``."""
+    import asyncio
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    from rasa_internals import patches
+
+    def endpoint(url: str) -> EndpointConfig:
+        return EndpointConfig(url, params={"a": "1"}, headers={"X-Custom": "v"},
+                              basic_auth={"username": "u", "password": "p"}, token="secret")
+
+    original = EndpointConfig.session
+    try:
+        rasas = asyncio.run(endpoint_calls_as_seen_by_a_server(endpoint))
+        patches.shared_endpoint_sessions()
+        shared = asyncio.run(endpoint_calls_as_seen_by_a_server(endpoint))
+    finally:
+        EndpointConfig.session = original
+    assert shared == rasas
+    assert rasas[0] == [{"ok": True}, None, ("ClientResponseError", 404), {"ok": True}]
+
+
 class Arithmetic:
     """Graph components for the runner test: each node's output is computed from its needs."""
 
@@ -274,21 +364,25 @@ def test_sequential_graph_runs_give_dasks_results_running_only_the_needed_nodes(
         DaskGraphRunner.run = original
 
 
-def test_objects_alive_after_the_model_load_are_frozen_out_of_garbage_collection(monkeypatch) -> None:
+def test_the_agent_rasa_loads_on_start_is_frozen_out_of_garbage_collection(monkeypatch) -> None:
+    """The hook wraps Rasa's own ``load_agent_on_start``: same agent, on the app as before."""
     import asyncio
     import gc
+    from types import SimpleNamespace
 
     from rasa.core import run
+    from rasa.core.agent import Agent
 
     from rasa_internals import patches
 
-    async def load_agent_on_start(*args, **kwargs):
-        return "agent"
-
-    monkeypatch.setattr(run, "load_agent_on_start", load_agent_on_start)
+    monkeypatch.setattr(run, "load_agent_on_start", run.load_agent_on_start)  # restored afterwards
     patches.frozen_heap_after_model_load()
+    app = SimpleNamespace(ctx=SimpleNamespace())
     try:
-        assert asyncio.run(run.load_agent_on_start("model", None, None)) == "agent"
+        # No model path: Rasa's function loads an agent without a model, quickly.
+        agent = asyncio.run(run.load_agent_on_start(None, None, None, app, None))
+        assert isinstance(agent, Agent) and app.ctx.agent is agent
         assert gc.get_freeze_count() > 0
+        assert not any(tracked is agent for tracked in gc.get_objects())  # frozen objects are not tracked
     finally:
         gc.unfreeze()

@@ -110,6 +110,17 @@ def test_one_text_scorer_gives_scikit_learns_probabilities() -> None:
 
 def test_configured_pipeline_needs_no_tensorflow() -> None:
     """The server's speed and memory (README, "Performance") rest on this."""
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.shared.data import TrainingType
+
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    names = {step["name"].rsplit(".", 1)[-1] for step in config["pipeline"] + config["policies"]}
-    assert not names & tf_free.TENSORFLOW_COMPONENTS
+    graphs = Recipe.recipe_for_name(config.get("recipe")).graph_config_for_recipe(
+        config, {}, training_type=TrainingType.BOTH
+    )
+    components = {
+        node["uses"]
+        for schema in (graphs.train_schema, graphs.predict_schema)
+        for node in schema.as_dict()["nodes"].values()
+    }
+    assert "nlu_components.tfidf_classifier.TfidfIntentClassifier" in components
+    assert components <= tf_free.TENSORFLOW_FREE_COMPONENTS, sorted(components - tf_free.TENSORFLOW_FREE_COMPONENTS)
