@@ -1,79 +1,60 @@
-"""The actions that speak: answer a question from the fact store, or say why not."""
+"""The actions that speak. Each reads the turn from the tracker, asks the answering pipeline
+or the reply catalogue, and returns the slots to remember; none holds wording of its own."""
 
-import logging
-import re
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from answering import replies
-from answering.retrieval import Outcome, Question, Result, Retriever
-from knowledge.store import Fact, default_store
-
-logger = logging.getLogger(__name__)
-
-INTENT_KINDS = {
-    "ask_frequency": "frequency",
-    "ask_what_is": "what_is",
-    "ask_cause": "cause",
-    "ask_how_to": "how_to",
-    "ask_recommendation": "recommendation",
-}
-FOLLOW_UP_INTENT = "inform_topic"
-# "and BHA?", "what about retinol": a new topic, the same question as before.
-FOLLOW_UP_OPENER = re.compile(r"^\W*(and|what about|how about|also|same for|what of)\b", re.IGNORECASE)
-FALLBACK_INTENT = "nlu_fallback"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
-
+from answering.pipeline import Assistant
+from answering.understand import Turn, conversation_language
+from knowledge.store import default_store
+from texts import say
 
 @lru_cache(maxsize=1)
-def retriever() -> Retriever:
-    return Retriever(default_store())
+def assistant() -> Assistant:
+    return Assistant(default_store())
 
 
 def _entity_values(tracker: Tracker, entity: str) -> List[str]:
     return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
-def _question(tracker: Tracker, intent: str) -> Question:
-    no_context = intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
-    return Question(
+def _channel_language(tracker: Tracker) -> Optional[str]:
+    """The language the channel reported with the message (the web chat sends the browser's,
+    Telegram the user's ``language_code``), as a two-letter code."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    value = metadata.get("language") if isinstance(metadata, dict) else None
+    return value[:2].lower() if isinstance(value, str) else None
+
+
+def turn_from(tracker: Tracker) -> Turn:
+    """What the answering pipeline needs from the tracker: the message and the slots."""
+    fact_ids = _entity_values(tracker, "fact_id")
+    return Turn(
         text=tracker.latest_message.get("text") or "",
-        intent_kind=INTENT_KINDS.get(intent),
-        # The NLU's entities are only as good as its intent: for a message it could not
-        # place, its `topic` tags are noise.
-        entity_values=() if intent == FALLBACK_INTENT else _entity_values(tracker, "topic"),
-        # A message the NLU could not place is never read as a follow-up: guessing that
-        # "blah" means "tell me more about collagen masks" would answer the wrong question.
-        context_topics=() if no_context else tuple(tracker.get_slot("last_topics") or ()),
-        context_kind=tracker.get_slot("last_kind"),
-        is_follow_up=intent == FOLLOW_UP_INTENT or bool(FOLLOW_UP_OPENER.match(tracker.latest_message.get("text") or "")),
-        needs_specific_topic=intent == OUT_OF_SCOPE_INTENT,
+        intent=(tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback",
+        entity_topics=tuple(_entity_values(tracker, "topic")),
+        requested_fact_id=fact_ids[0] if fact_ids else None,
+        language_slot=tracker.get_slot("language"),
+        channel_language=_channel_language(tracker),
+        last_topics=tuple(tracker.get_slot("last_topics") or ()),
+        last_kind=tracker.get_slot("last_kind"),
+        last_facts=tuple(tracker.get_slot("last_facts") or ()),
+        disclaimer_shown=bool(tracker.get_slot("disclaimer_shown")),
     )
 
 
-class ActionGreet(Action):
-    """The greeting, with the store's example questions as buttons."""
-
-    def name(self) -> Text:
-        return "action_greet"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        store = default_store()
-        examples = [store.fact(fact_id) for fact_id in store.greeting_facts]
-        dispatcher.utter_message(
-            response="utter_greet", buttons=replies.suggestion_buttons([f for f in examples if f])
-        )
-        return []
+def _language(tracker: Tracker) -> Tuple[str, List[EventType]]:
+    language, _ = conversation_language(turn_from(tracker))
+    return language, [SlotSet("language", language)]
 
 
 class ActionAnswerQuestion(Action):
-    """Answers a pore-care question with one grounded fact and its source."""
+    """Every message but a symptom: pore-care questions from the fact store, follow-ups, source
+    requests and small talk (answering/pipeline.py)."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -81,54 +62,21 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or FALLBACK_INTENT
-        requested = self._requested_fact(tracker)
-        if requested is not None:
-            return self._say_fact(dispatcher, tracker, requested, list(requested.topics), None)
-        result = retriever().retrieve(_question(tracker, intent))
-        logger.info("question outcome=%s fact=%s topics=%s kind=%s", result.outcome.value,
-                    result.fact.id if result.fact else None, result.topics, result.kind)
-        return self._say_result(dispatcher, tracker, result, is_fallback=intent == FALLBACK_INTENT)
+        response = assistant().respond(turn_from(tracker))
+        for message in response.messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet(name, value) for name, value in response.slots.items()]
 
-    @staticmethod
-    def _requested_fact(tracker: Tracker) -> Optional[Fact]:
-        """The fact a suggestion button asked for (`/ask_fact{"fact_id": ...}`), if any."""
-        fact_ids = _entity_values(tracker, "fact_id")
-        return default_store().fact(fact_ids[0]) if fact_ids else None
 
-    def _say_result(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, result: Result, is_fallback: bool
+class ActionDefaultFallback(Action):
+    """Rasa's fallback (when no rule applies), worded like every other reply."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if result.outcome is Outcome.ANSWER and result.fact is not None:
-            return self._say_fact(dispatcher, tracker, result.fact, result.topics, result.kind, result.suggestions)
-        if result.outcome is Outcome.OUT_OF_DOMAIN:
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
-        if result.outcome is Outcome.DETAIL_NOT_COVERED and result.missing:
-            dispatcher.utter_message(**replies.detail_not_covered(result.missing, result.suggestions))
-            return [SlotSet("last_topics", result.topics), SlotSet("last_kind", result.kind)]
-        if result.outcome is Outcome.NOT_COVERED and is_fallback:
-            dispatcher.utter_message(**replies.did_you_mean(result.suggestions))
-            return []
-        dispatcher.utter_message(**replies.not_covered(result.missing, result.suggestions))
-        return []
-
-    @staticmethod
-    def _say_fact(
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        fact: Fact,
-        topics: List[str],
-        kind: Optional[str],
-        related: Optional[List[Fact]] = None,
-    ) -> List[EventType]:
-        if related is None:
-            related = retriever().suggestions_for(fact.question)
-            related = [other for other in related if other.id != fact.id]
-        needs_disclaimer = not tracker.get_slot("disclaimer_shown")
-        dispatcher.utter_message(**replies.answer(default_store(), fact, related, needs_disclaimer))
-        return [
-            SlotSet("last_topics", topics),
-            SlotSet("last_kind", kind or fact.kinds[0]),
-            SlotSet("disclaimer_shown", True),
-        ]
+        language, events = _language(tracker)
+        dispatcher.utter_message(text=say("default", language))
+        return events

@@ -4,8 +4,12 @@
     python -m tests.eval.run_eval --url http://localhost:5005/webhooks/rest/webhook
 
 A turn passes when the bot's replies (texts and button titles) contain one alternative of
-every `all_of` group and nothing from `none_of` (case-insensitive). A conversation passes when
-all its turns pass. Prints pass rates per category; writes the failures to results/eval.json.
+every `all_of` group and nothing from `none_of` (case-insensitive), when every kind of reply in
+`says` is there and none in `not_says` (an answer with its source, not covered, out of scope,
+a referral, the source quotes, the greeting: recognised by the fixed words of their templates
+in data/replies.yml, in every language), and, with `lang`, when the replies are written in
+that language. A conversation passes when all its turns pass. Prints pass rates per category;
+writes the failures to results/eval.json.
 """
 
 import argparse
@@ -17,8 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List
 
+import re
+
 import requests
 import yaml
+
+import texts
 
 from tests.servers import PROJECT, running_assistant
 
@@ -43,11 +51,51 @@ def reply_text(messages: List[dict]) -> str:
     return "\n".join(parts)
 
 
+# Each kind of reply, by the templates that make it (data/replies.yml).
+REPLY_KINDS = {
+    "answer": ["source_line"],
+    "not_covered": ["not_covered", "detail_not_covered", "partly_covered"],
+    "out_of_scope": ["out_of_scope"],
+    "referral": ["referral_soon", "referral_urgent"],
+    "source_quote": ["source_quote_intro"],
+    "greeting": ["greet"],
+}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def _fixed_words(key: str) -> List[str]:
+    """The longest stretch of each language's template that no placeholder interrupts."""
+    return [
+        max(re.split(r"\{[^}]*\}", template), key=len).strip()[:40].lower().replace("’", "'")
+        for template in texts.catalogue()[key].values()
+    ]
+
+
+def reply_kinds(reply: str) -> List[str]:
+    lowered = reply.lower().replace("’", "'")
+    return [kind for kind, keys in REPLY_KINDS.items()
+            if any(words and words in lowered for key in keys for words in _fixed_words(key))]
+
+
+def reply_language(reply: str) -> str:
+    """Korean when most letters outside quotes (source sentences, titles) are Hangul."""
+    unquoted = QUOTED.sub(" ", reply)
+    hangul, latin = len(HANGUL.findall(unquoted)), len(LATIN.findall(unquoted))
+    return "ko" if hangul > latin else "en"
+
+
 def turn_passes(expect: dict, reply: str) -> bool:
     lowered = reply.lower().replace("’", "'")
     has = lambda phrase: phrase.lower().replace("’", "'") in lowered  # noqa: E731
-    return all(any(has(alt) for alt in group) for group in expect.get("all_of", [])) and not any(
-        has(phrase) for phrase in expect.get("none_of", [])
+    kinds = reply_kinds(reply)
+    return (
+        all(any(has(alt) for alt in group) for group in expect.get("all_of", []))
+        and not any(has(phrase) for phrase in expect.get("none_of", []))
+        and all(kind in kinds for kind in expect.get("says", []))
+        and not any(kind in kinds for kind in expect.get("not_says", []))
+        and ("lang" not in expect or reply_language(reply) == expect["lang"])
     )
 
 

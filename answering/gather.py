@@ -1,58 +1,28 @@
-"""Choosing what to say for a question: a fact, or an honest "my sources don't cover that".
+"""Stage 2 of answering: the facts that could answer one question, best first, or why none can.
 
-The topic of a question comes first (its mentions, else the conversation's last topic); the
-kind of question (how often, why, which...) then picks among that topic's facts, with BM25
-over the facts' lemmas as the tie-breaker and as the search when no topic is named.
+The topic of a question comes first (its mentions, else the rest of the message's topics, else
+the conversation's last topic); the kind of question (how often, why, which...) then picks
+among that topic's facts, with BM25 over the facts' lemmas as the tie-breaker and as the
+search when no topic is named. A question with nothing about skin in it gets no fact at all.
 """
 
 import math
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
+from answering.settings import settings
+from answering.understand import asked_details, cued_kind
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, Mention, TopicMatcher
 
-GENERIC_TOPIC = "pores"
-# BM25 score a topic-less question must reach to be answered from the best-matching fact.
-MIN_FREE_TEXT_SCORE = 4.0
-SUGGESTION_COUNT = 3
-FOREIGN_MIN_CHARS = 5
-TYPO_MIN_RATIO = 80
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
-
-# Keyword cues for the kind of question, most specific first; they beat the NLU intent,
-# which only has the whole sentence to go on.
-KIND_CUES: Tuple[Tuple[str, re.Pattern], ...] = (
-    ("frequency", re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day|month)|e?ve?ry ?day|daily|weekly|per week|얼마나 자주|몇 ?번|자주")),
-    ("cause", re.compile(r"\bwhy\b|\bcaus|\breason|what (\w+ )?makes|\bwhy'?s\b|왜|원인|이유")),
-    ("recommendation", re.compile(r"\bwhich\b|concentration|percent|%|\bbest\b|recommend|look for|should i (buy|get|choose|pick)|what kind|농도|추천|어떤")),
-    ("what_is", re.compile(r"how (can|do|would|will) (i|you|we) (tell|know)|\bsigns? of\b")),
-    ("how_to", re.compile(r"\bhow (do|can|should|to|would|does)\b|\bsteps?\b|\broutine\b|방법|어떻게")),
-    ("what_is", re.compile(r"\bwhat (is|are|does|do)\b|\bwhat'?s\b|benefit|good for|\bhelp|\bwork\b|뭐|무엇|효과")),
-)
-
-# Details a question can ask for that only some facts give. When the question asks for one
-# and the best fact lacks it, we say so instead of answering something nearby.
-DETAIL_CUES: Dict[str, Tuple[re.Pattern, Callable[[Fact], bool]]] = {
-    "how often to use {topic}": (
-        re.compile(r"how (often|oft?e?n|frequent)|how many times|times? (a|per|each) (week|day)|e?ve?ry ?day|얼마나 자주|몇 ?번"),
-        lambda fact: "frequency" in fact.kinds,
-    ),
-    "how long to do it for {topic}": (
-        re.compile(r"how long\b(?! have)"),
-        lambda fact: re.search(r"\d+\s*(seconds?|minutes?|hours?)", fact.answer) is not None,
-    ),
-    "what concentration of {topic} to use": (
-        re.compile(r"concentration|percent|%|농도|\bstrength\b"),
-        lambda fact: "%" in fact.answer,
-    ),
-}
+_WORD = re.compile(r"^[a-z]{3,}$")
 
 
 class Outcome(Enum):
@@ -74,6 +44,13 @@ class Question:
     # For a message the NLU put out of scope: answer only when it names a specific topic
     # ("vitamin C pills"), not a word that is also everyday language ("oil", "sun").
     needs_specific_topic: bool = False
+    # Topics of the rest of the message ("why do pores sag, and what can I put on them?"),
+    # used before the conversation's when the question names none.
+    background_topics: Sequence[str] = ()
+    # The whole message says something about skin, even if this question does not.
+    skin_context: bool = False
+    # Answer the covered part: the uncovered term has been named already.
+    ignore_uncovered: bool = False
 
 
 @dataclass
@@ -82,13 +59,9 @@ class Result:
     fact: Optional[Fact] = None
     topics: List[str] = field(default_factory=list)
     kind: Optional[str] = None
-    missing: Optional[str] = None  # the uncovered term or detail, for the reply
+    missing: Optional[str] = None  # the uncovered term, or the reply key of a missing detail
     suggestions: List[Fact] = field(default_factory=list)
-
-
-def cued_kind(text: str) -> Optional[str]:
-    lowered = text.lower()
-    return next((kind for kind, cue in KIND_CUES if cue.search(lowered)), None)
+    reason: str = ""  # why, for the turn's log line
 
 
 class Retriever:
@@ -99,36 +72,69 @@ class Retriever:
         self._position = {fact.id: index for index, fact in enumerate(store.facts)}
         self._vocabulary = sorted(store.vocabulary)
         self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
+        self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
         self._terms = [
             (term, re.compile(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)")) for term in store.skincare_terms
         ]
 
     def retrieve(self, question: Question) -> Result:
-        terms = self._term_spans(question.text)
+        terms = [] if question.ignore_uncovered else self._term_spans(question.text)
         mentions = [  # "hyaluronic acid" is a term of its own, not the topic "acids"
             m for m in self.topic_matcher.mentions(question.text)
             if not any(start <= m.start and m.end <= end for _, start, end in terms)
         ]
-        topics = _specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
-        unknown = [term for term, start, end in terms
+        topics = self._specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
+        unknown = [question.text[start:end] for _, start, end in terms  # as the person wrote it
                    if not any(m.start < end and start < m.end for m in mentions)]
-        unknown += self._foreign_entities(question.entity_values)
+        if not question.ignore_uncovered:
+            unknown += self._foreign_entities(question.entity_values)
         if question.needs_specific_topic and not self._names_skin_care(question.text, topics, unknown, terms):
-            return Result(Outcome.OUT_OF_DOMAIN)
+            return Result(Outcome.OUT_OF_DOMAIN, reason="out-of-scope intent, no specific topic")
+        if self._off_domain(question, mentions, unknown):
+            return Result(Outcome.OUT_OF_DOMAIN, reason="nothing about skin")
         cued = cued_kind(question.text)
         kind = cued or question.intent_kind
-        if not topics and not unknown and question.context_topics:
-            topics = list(question.context_topics)
+        if not topics and not unknown:
+            topics = list(question.background_topics or question.context_topics)
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
         if unknown:
             return Result(Outcome.TERM_NOT_COVERED, topics=topics, kind=kind, missing=unknown[0],
-                          suggestions=self._suggestions(question.text, topics, exclude=None))
+                          suggestions=self._suggestions(question.text, topics, exclude=None),
+                          reason=f"uncovered term {unknown[0]!r}")
         text = _with_aliases(question.text, mentions)
         if topics:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
         return self._answer_free_text(text, kind)
+
+    def topics_of(self, text: str) -> List[str]:
+        """The topics a text names, specific first."""
+        return self._specific_first([mention.topic_id for mention in self.topic_matcher.mentions(text)])
+
+    def has_skin_words(self, text: str) -> bool:
+        """Whether ``text`` says something about skin: a skin word, or a specific topic."""
+        if set(content_lemmas(text)) & self.store.skin_word_lemmas:
+            return True
+        return not set(self.topics_of(text)) <= self.store.weak_topics
+
+    def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
+        """A message about something else that shares words with skin care: "how often should
+        I change my car oil?" ("oil"), "my bathroom sink is clogged again" ("clogged"). It has no
+        skin word, names no topic that only skin care uses (an NLU entity alone doesn't count:
+        the CRF tags "wash" in "wash my car" too), and has words that no source, fact or topic
+        uses ("car", "sink"): at least ``off_domain_min_foreign_words`` of them, since one
+        stray word ("how often should I exfoliate in winter?") is no other subject."""
+        if question.skin_context or unknown:
+            return False
+        everyday = self.store.weak_topics | set(self._settings.everyday_topics)
+        if any(mention.topic_id not in everyday for mention in mentions):
+            return False
+        lemmas = content_lemmas(question.text)
+        if set(lemmas) & self.store.skin_word_lemmas:
+            return False
+        foreign = {lemma for lemma in lemmas if _WORD.match(lemma) and lemma not in self.store.vocabulary}
+        return len(foreign) >= self._settings.off_domain_min_foreign_words
 
     def suggestions_for(self, text: str) -> List[Fact]:
         """The facts closest to ``text``, for "did you mean" buttons."""
@@ -138,29 +144,35 @@ class Retriever:
         lemmas = content_lemmas(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
-        for detail, (cue, has_detail) in DETAIL_CUES.items():
-            if cue.search(text.lower()):
-                candidates = [fact for fact in candidates if has_detail(fact)]
-                if not candidates:
-                    return Result(Outcome.DETAIL_NOT_COVERED, topics=topics, kind=kind,
-                                  missing=detail.format(topic=self.store.topic_name(topics[0])),
-                                  suggestions=self._suggestions(text, topics, exclude=None))
-        kind_weight = 2.0 if kind_is_cued else 1.0
+        for detail in asked_details(text):
+            candidates = [
+                fact for fact in candidates
+                if (detail.fact_kind and detail.fact_kind in fact.kinds) or (detail.has and detail.has.search(fact.answer))
+            ]
+            if not candidates:
+                return Result(Outcome.DETAIL_NOT_COVERED, topics=topics, kind=kind, missing=detail.reply,
+                              suggestions=self._suggestions(text, topics, exclude=None),
+                              reason=f"no {topics[0]} fact has the detail {detail.reply}")
+        weights = self._settings.weights
+        kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
         best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores))
         return Result(Outcome.ANSWER, fact=best, topics=topics, kind=kind,
-                      suggestions=self._suggestions(text, topics, exclude=best))
+                      suggestions=self._suggestions(text, topics, exclude=best),
+                      reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}")
 
     def _answer_free_text(self, text: str, kind: Optional[str]) -> Result:
         lemmas = content_lemmas(text)
         if not set(lemmas) & self.store.domain_lemmas:
-            return Result(Outcome.OUT_OF_DOMAIN, kind=kind)
+            return Result(Outcome.OUT_OF_DOMAIN, kind=kind, reason="no skin-care word")
         scores = list(self._bm25.get_scores(lemmas))
         best_index = max(range(len(scores)), key=scores.__getitem__)
-        if scores[best_index] < MIN_FREE_TEXT_SCORE:
-            return Result(Outcome.NOT_COVERED, kind=kind, suggestions=self._suggestions(text, [], exclude=None))
+        if scores[best_index] < self._settings.min_free_text_score:
+            return Result(Outcome.NOT_COVERED, kind=kind, suggestions=self._suggestions(text, [], exclude=None),
+                          reason=f"no topic, best BM25 {scores[best_index]:.1f}")
         best = self.store.facts[best_index]
         return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), kind=kind,
-                      suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best))
+                      suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best),
+                      reason=f"no topic, BM25 {scores[best_index]:.1f}")
 
     def _topic_score(
         self, fact: Fact, topics: List[str], kind: Optional[str], kind_weight: float,
@@ -169,13 +181,15 @@ class Retriever:
         """Topic first, then kind (a keyword cue counts more than the NLU's guess), then how
         close the wording is to the fact's question or a paraphrase of it; among equals the
         focused fact (fewer topics and kinds) wins over the combined one."""
+        weights = self._settings.weights
         primary = 1.0 if fact.topics[0] == topics[0] else 0.6 if topics[0] in fact.topics else 0.3
         coverage = len(set(topics) & set(fact.topics)) / len(topics)
         kind_match = 1.0 if kind in fact.kinds else 0.0
         top = max(bm25) or 1.0
         focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
-        return (2 * primary + coverage + kind_weight * kind_match + 2 * _wording(lemmas, fact, self._idf, self._rarest_idf)
-                + bm25[self._position[fact.id]] / top + focus)
+        wording = _wording(lemmas, fact, self._idf, self._rarest_idf)
+        return (weights["primary_topic"] * primary + coverage + kind_weight * kind_match
+                + weights["wording"] * wording + bm25[self._position[fact.id]] / top + focus)
 
     def _bm25_scores(self, text: str) -> List[float]:
         return list(self._bm25.get_scores(content_lemmas(text)))
@@ -189,9 +203,15 @@ class Retriever:
         for fact in pool:
             if fact is not exclude and fact not in picked:
                 picked.append(fact)
-            if len(picked) == SUGGESTION_COUNT:
+            if len(picked) == self._settings.suggestion_count:
                 break
         return picked
+
+    def _specific_first(self, topic_ids: List[str]) -> List[str]:
+        """Unique topics in order, the generic one dropped when anything specific is named."""
+        unique = list(dict.fromkeys(topic_ids))
+        specific = [topic for topic in unique if topic != self._settings.generic_topic]
+        return specific or unique
 
     def _entity_topics(self, entity_values: Sequence[str]) -> List[str]:
         """Topics of the NLU's `topic` entities: synonym-mapped ids, or typos the matcher knows."""
@@ -232,12 +252,12 @@ class Retriever:
         return foreign
 
     def _is_foreign(self, word: str) -> bool:
-        if len(word) < FOREIGN_MIN_CHARS or word in self.store.vocabulary or word in self.store.common_words:
+        if len(word) < self._settings.foreign_min_chars or word in self.store.vocabulary or word in self.store.common_words:
             return False
         lemma = content_lemmas(word)
         if lemma and lemma[0] in self.store.vocabulary:
             return False
-        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_RATIO) is None
+        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._settings.typo_min_ratio) is None
 
     def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
         """Skin-care terms from the curated list that the documents don't cover, with spans.
@@ -276,10 +296,3 @@ def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float
         (2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing))) for phrasing in fact.phrasing_lemmas),
         default=0.0,
     )
-
-
-def _specific_first(topic_ids: List[str]) -> List[str]:
-    """Unique topics in order, the generic `pores` dropped when anything specific is named."""
-    unique = list(dict.fromkeys(topic_ids))
-    specific = [topic for topic in unique if topic != GENERIC_TOPIC]
-    return specific or unique

@@ -1,0 +1,73 @@
+"""Stage 3 of answering: from what each question of a message found, what the reply will be.
+
+One message can ask several things; each was looked up on its own (stage 2). Here they become
+one decision: answer up to ``max_answered_questions`` of them, name what the sources don't
+cover beside what they do, offer the rest as buttons, or say why there is no answer.
+"""
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import List, Optional
+
+from answering.gather import Outcome, Result
+from knowledge.store import Fact
+
+
+class Reply(Enum):
+    ANSWER = "answer"  # one or more facts; `uncovered` may name what the sources lack
+    DETAIL_NOT_COVERED = "detail_not_covered"
+    NOT_COVERED = "not_covered"
+    DID_YOU_MEAN = "did_you_mean"
+    OUT_OF_DOMAIN = "out_of_domain"
+
+
+@dataclass
+class Decision:
+    reply: Reply
+    facts: List[Fact] = field(default_factory=list)  # the answers, in the order asked
+    uncovered: Optional[str] = None  # a term the sources don't cover, named in the reply
+    detail: Optional[str] = None  # the reply key of a detail the sources don't give
+    topic: Optional[str] = None  # the topic that detail was asked about
+    topics: List[str] = field(default_factory=list)  # what a follow-up will refer to
+    kind: Optional[str] = None
+    more: List[Fact] = field(default_factory=list)  # answers to further questions, as buttons
+    suggestions: List[Fact] = field(default_factory=list)
+
+
+def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> Decision:
+    """The reply for a message whose questions found ``results`` (in the order asked).
+
+    ``understood_by_nlu`` is False when the NLU could not place the message: then a message
+    nothing was found for gets "did you mean", not "my sources don't cover that"."""
+    answered = _distinct_answers(results)
+    uncovered = next((r.missing for r in results if r.outcome is Outcome.TERM_NOT_COVERED), None)
+    if answered:
+        first = next(r for r in results if r.outcome is Outcome.ANSWER)
+        facts = [r.fact for r in answered if r.fact is not None]
+        return Decision(
+            Reply.ANSWER, facts=facts[:max_answers], uncovered=uncovered, topics=first.topics, kind=first.kind,
+            more=facts[max_answers:],
+            suggestions=[fact for r in answered for fact in r.suggestions if fact not in facts],
+        )
+    first = results[0]
+    if any(r.outcome is not Outcome.OUT_OF_DOMAIN for r in results):
+        first = next(r for r in results if r.outcome is not Outcome.OUT_OF_DOMAIN)
+    if first.outcome is Outcome.DETAIL_NOT_COVERED:
+        return Decision(Reply.DETAIL_NOT_COVERED, detail=first.missing, topic=first.topics[0],
+                        topics=first.topics, kind=first.kind, suggestions=first.suggestions)
+    if first.outcome is Outcome.OUT_OF_DOMAIN:
+        return Decision(Reply.OUT_OF_DOMAIN)
+    if first.outcome is Outcome.NOT_COVERED and not understood_by_nlu:
+        return Decision(Reply.DID_YOU_MEAN, suggestions=first.suggestions)
+    return Decision(Reply.NOT_COVERED, uncovered=first.missing, suggestions=first.suggestions)
+
+
+def _distinct_answers(results: List[Result]) -> List[Result]:
+    """The answering results, each fact once, in the order the questions were asked."""
+    seen: List[str] = []
+    distinct: List[Result] = []
+    for result in results:
+        if result.outcome is Outcome.ANSWER and result.fact is not None and result.fact.id not in seen:
+            seen.append(result.fact.id)
+            distinct.append(result)
+    return distinct

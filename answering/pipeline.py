@@ -1,0 +1,166 @@
+"""The answering pipeline in one place: understand -> gather -> decide -> compose.
+
+``Assistant.respond`` takes what the action server knows about a message (a ``Turn``) and
+returns the messages to send and the conversation state to remember, and logs one line per
+turn saying what was chosen and why.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from answering import compose
+from answering.decide import Decision, Reply, decide
+from answering.gather import Question, Result, Retriever
+from answering.settings import settings
+from answering.understand import Turn, Understanding, understand
+from knowledge.store import Fact, FactStore
+
+logger = logging.getLogger(__name__)
+
+INTENT_KINDS = {
+    "ask_frequency": "frequency",
+    "ask_what_is": "what_is",
+    "ask_cause": "cause",
+    "ask_how_to": "how_to",
+    "ask_recommendation": "recommendation",
+}
+FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+
+@dataclass
+class Response:
+    messages: List[compose.Message]
+    # Slot values to set: language, last_topics, last_kind, last_facts, disclaimer_shown.
+    slots: Dict[str, Any] = field(default_factory=dict)
+
+
+class Assistant:
+    """Answers pore-care questions from one fact store."""
+
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+        self.retriever = Retriever(store)
+
+    def respond(self, turn: Turn) -> Response:
+        understanding = understand(turn)
+        language = understanding.language
+        response, why = self._respond(turn, understanding)
+        response.slots["language"] = language
+        logger.info("turn language=%s intent=%s questions=%d facts=%s why=%s", language, turn.intent,
+                    len(understanding.questions), response.slots.get("last_facts"), why)
+        return response
+
+    def _respond(self, turn: Turn, understanding: Understanding) -> "tuple[Response, str]":
+        language = understanding.language
+        last_facts = [fact for fact in (self.store.fact(i) for i in turn.last_facts) if fact is not None]
+        requested = self.store.fact(turn.requested_fact_id) if turn.requested_fact_id else None
+        if requested is not None:
+            return self._answer(turn, Decision(Reply.ANSWER, facts=[requested], topics=list(requested.topics)),
+                                language), "button"
+        if understanding.switched_language and not self._asks_more_than_switching(turn):
+            switched = [compose.text_only("language_switched", language)]
+            if last_facts:
+                again = self._answer(turn, Decision(Reply.ANSWER, facts=last_facts, topics=list(turn.last_topics),
+                                                    kind=turn.last_kind), language)
+                return Response(switched + again.messages, again.slots), "language switch, last answer again"
+            return Response(switched), "language switch"
+        if understanding.wants_source:
+            if not last_facts:
+                return Response([compose.text_only("no_answer_yet", language)]), "source asked, no answer yet"
+            return Response(compose.source_quotes(self.store, last_facts, language),
+                            {"last_facts": [fact.id for fact in last_facts]}), "source of the last answer"
+        item = self._chosen_item(turn, understanding, last_facts)
+        if item is not None:
+            return self._answer(turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)),
+                                language), "item of the last answer"
+        small_talk = settings().understand.small_talk.get(turn.intent)
+        if small_talk is not None:
+            return Response(self._small_talk(small_talk, language)), f"small talk ({turn.intent})"
+        decision, why = self._decide(turn, understanding)
+        if decision.reply is Reply.ANSWER:
+            return self._answer(turn, decision, language), why
+        slots: Dict[str, Any] = {}
+        if decision.reply is Reply.DETAIL_NOT_COVERED:
+            slots = {"last_topics": decision.topics, "last_kind": decision.kind}
+        return Response(compose.not_answered(self.store, decision, language), slots), why
+
+    def _small_talk(self, reply: str, language: str) -> List[compose.Message]:
+        """A small-talk reply; the greeting offers example questions as buttons."""
+        message: compose.Message = compose.text_only(reply, language)
+        if reply == "greet":
+            examples = [fact for fact in map(self.store.fact, self.store.greeting_facts) if fact is not None]
+            message["buttons"] = compose.suggestion_buttons(examples, language)
+        return [message]
+
+    def _decide(self, turn: Turn, understanding: Understanding) -> "tuple[Decision, str]":
+        questions = understanding.questions
+        several = len(questions) > 1 or understanding.is_post
+        background = self.retriever.topics_of(turn.text) if several else []
+        skin_context = several and self.retriever.has_skin_words(turn.text)
+        uses_context = turn.intent != FALLBACK_INTENT and (
+            turn.intent != OUT_OF_SCOPE_INTENT or understanding.refers_back
+        )
+        results: List[Result] = []
+        for text in questions:
+            question = Question(
+                text=text,
+                intent_kind=None if several else INTENT_KINDS.get(turn.intent),
+                # The NLU's entities are only as good as its intent, and they belong to the
+                # whole message: for one question of several, the question's own words count.
+                entity_values=() if several or turn.intent == FALLBACK_INTENT else turn.entity_topics,
+                context_topics=turn.last_topics if uses_context else (),
+                context_kind=turn.last_kind,
+                is_follow_up=understanding.is_follow_up,
+                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not (
+                    understanding.refers_back and turn.last_topics),
+                background_topics=background,
+                skin_context=skin_context,
+            )
+            results.append(self.retriever.retrieve(question))
+        decision = decide(results, settings().understand.max_answered_questions,
+                          understood_by_nlu=turn.intent != FALLBACK_INTENT)
+        return decision, "; ".join(f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})"
+                                   for r in results)
+
+    def _answer(self, turn: Turn, decision: Decision, language: str) -> Response:
+        answered = {fact.id for fact in decision.facts}
+        related = [fact for fact in decision.suggestions if fact.id not in answered]
+        if not related:
+            related = [f for f in self.retriever.suggestions_for(decision.facts[0].question) if f.id not in answered]
+        related = list({fact.id: fact for fact in related}.values())[: settings().gather.suggestion_count]
+        messages = compose.answers(self.store, decision, language, not turn.disclaimer_shown, related)
+        first = decision.facts[0]
+        return Response(messages, {
+            "last_topics": decision.topics or list(first.topics),
+            "last_kind": decision.kind or first.kinds[0],
+            "last_facts": [fact.id for fact in decision.facts],
+            "disclaimer_shown": True,
+        })
+
+    def _chosen_item(self, turn: Turn, understanding: Understanding, last_facts: List[Fact]) -> Optional[Fact]:
+        """The fact behind "the second one" or "which of those is the moisturising one?",
+        from the items of the last answer's list."""
+        items = [item for fact in last_facts for item in fact.items]
+        if not items:
+            return None
+        if understanding.ordinal:
+            position = len(items) if understanding.ordinal == "last" else int(understanding.ordinal)
+            return self.store.fact(items[position - 1].fact_id) if position <= len(items) else None
+        if not understanding.picks_item:
+            return None
+        named = set(self.retriever.topics_of(turn.text))
+        lowered = turn.text.lower()
+        for item in items:
+            fact = self.store.fact(item.fact_id)
+            if fact is not None and (named & set(fact.topics) or item.label.lower() in lowered):
+                return fact
+        return None
+
+    def _asks_more_than_switching(self, turn: Turn) -> bool:
+        """"영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""
+        remainder = turn.text
+        for cue in settings().understand.language_switch.values():
+            remainder = cue.sub(" ", remainder)
+        return bool(self.retriever.topics_of(remainder))

@@ -1,0 +1,92 @@
+"""The tunables of every answering stage, read once from ``data/answering.yml``."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional, Pattern, Tuple
+
+import yaml
+
+SETTINGS_PATH = Path(__file__).resolve().parent.parent / "data" / "answering.yml"
+
+
+def _compiled(pattern: str) -> Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DetailCue:
+    reply: str  # the data/replies.yml entry naming the detail
+    pattern: Pattern[str]
+    fact_kind: Optional[str]  # a fact of this kind has the detail ...
+    has: Optional[Pattern[str]]  # ... or one whose English answer matches this
+
+
+@dataclass(frozen=True)
+class Understand:
+    small_talk: Dict[str, str]
+    language_switch: Dict[str, Pattern[str]]
+    keep_language_max_words: int
+    source_request: Pattern[str]
+    ordinals: Tuple[Tuple[str, Pattern[str]], ...]
+    item_reference: Pattern[str]
+    refers_back: Pattern[str]
+    follow_up_opener: Pattern[str]
+    question_joiner: Pattern[str]
+    question_sentence: Pattern[str]
+    max_answered_questions: int
+    long_message_words: int
+    kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
+    detail_cues: Tuple[DetailCue, ...]
+
+
+@dataclass(frozen=True)
+class Gather:
+    generic_topic: str
+    min_free_text_score: float
+    suggestion_count: int
+    foreign_min_chars: int
+    typo_min_ratio: int
+    everyday_topics: Tuple[str, ...]
+    off_domain_min_foreign_words: int
+    weights: Dict[str, float]
+
+
+@dataclass(frozen=True)
+class Settings:
+    understand: Understand
+    gather: Gather
+
+
+def _understand(raw: dict) -> Understand:
+    return Understand(
+        small_talk=dict(raw["small_talk"]),
+        language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
+        keep_language_max_words=raw["keep_language_max_words"],
+        source_request=_compiled(raw["source_request"]),
+        ordinals=tuple((str(position), _compiled(p)) for position, p in raw["ordinals"].items()),
+        item_reference=_compiled(raw["item_reference"]),
+        refers_back=_compiled(raw["refers_back"]),
+        follow_up_opener=_compiled(raw["follow_up_opener"]),
+        question_joiner=_compiled(raw["question_joiner"]),
+        question_sentence=_compiled(raw["question_sentence"]),
+        max_answered_questions=raw["max_answered_questions"],
+        long_message_words=raw["long_message_words"],
+        kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
+        detail_cues=tuple(
+            DetailCue(
+                reply=cue["reply"],
+                pattern=_compiled(cue["pattern"]),
+                fact_kind=cue.get("fact_kind"),
+                has=_compiled(cue["has"]) if cue.get("has") else None,
+            )
+            for cue in raw["detail_cues"]
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    raw = yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
+    return Settings(understand=_understand(raw["understand"]), gather=Gather(**raw["gather"]))

@@ -1,0 +1,111 @@
+"""Stage 1 of answering: what the message asks, in which language, and what it points back at.
+
+Nothing here looks at facts: it reads the message and the conversation's state (the slots)
+with the cues of ``data/answering.yml``.
+"""
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from answering.settings import DetailCue, settings
+from knowledge.nlp import pipeline
+from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the action server knows when a message arrives: the message and the slots."""
+
+    text: str
+    intent: str
+    entity_topics: Tuple[str, ...] = ()
+    requested_fact_id: Optional[str] = None  # a suggestion button's fact
+    language_slot: Optional[str] = None
+    channel_language: Optional[str] = None  # the browser's or Telegram's language, if sent
+    last_topics: Tuple[str, ...] = ()
+    last_kind: Optional[str] = None
+    last_facts: Tuple[str, ...] = ()  # the facts of the last answer, in order
+    disclaimer_shown: bool = False
+
+
+@dataclass(frozen=True)
+class Understanding:
+    language: str  # the language to answer in
+    switched_language: bool  # the message asked for that language
+    wants_source: bool  # "where does that come from?"
+    ordinal: Optional[str]  # "2" for "the second one", "last"; None when no item is named
+    picks_item: bool  # "which of those..."
+    refers_back: bool  # "how long does that take?"
+    is_follow_up: bool  # "and BHA?": the last question again, on a new topic
+    questions: Tuple[str, ...]  # the questions in the message, in order
+    is_post: bool  # a long message whose questions were picked out of a story
+
+
+def conversation_language(turn: Turn) -> Tuple[str, bool]:
+    """The language to answer in, and whether the message asked for it explicitly.
+
+    An explicit request wins; then the message's own script, except that a very short Latin
+    message ("AHA?", "ok") keeps a Korean conversation Korean; then the conversation's language;
+    then the language the channel reported (browser, Telegram); then English."""
+    cues = settings().understand
+    for language, cue in cues.language_switch.items():
+        if cue.search(turn.text):
+            return language, True
+    written = written_language(turn.text)
+    short = len(turn.text.split()) <= cues.keep_language_max_words
+    if written == "en" and turn.language_slot == "ko" and short:
+        written = None
+    for language in (written, turn.language_slot, turn.channel_language):
+        if language in LANGUAGES:
+            return language, False
+    return DEFAULT_LANGUAGE, False
+
+
+def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
+    """The questions a message asks, and whether it was a long post.
+
+    A long post (age, routine, products tried, then "what should I change?") is read for its
+    question sentences only, so a word in passing does not decide the reply; a sentence that
+    joins two questions ("why do pores sag, and what can I put on them?") is split in two."""
+    cues = settings().understand
+    sentences = [sent.text.strip() for sent in pipeline()(text).sents if sent.text.strip()]
+    asked = [sentence for sentence in sentences if cues.question_sentence.search(sentence)]
+    is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
+    if is_post:
+        chosen = asked or sentences[-1:]
+    else:
+        chosen = asked if len(asked) >= 2 else [text.strip()]
+    questions: List[str] = []
+    for sentence in chosen:
+        questions += [part.strip() for part in cues.question_joiner.split(sentence) if part and part.strip()]
+    return tuple(question for question in dict.fromkeys(questions) if any(ch.isalnum() for ch in question)), is_post
+
+
+def cued_kind(text: str) -> Optional[str]:
+    """The kind of question its wording signals, if any."""
+    return next((kind for kind, cue in settings().understand.kind_cues if cue.search(text)), None)
+
+
+def asked_details(text: str) -> List[DetailCue]:
+    return [cue for cue in settings().understand.detail_cues if cue.pattern.search(text)]
+
+
+def _ordinal(text: str) -> Optional[str]:
+    return next((position for position, cue in settings().understand.ordinals if cue.search(text)), None)
+
+
+def understand(turn: Turn) -> Understanding:
+    cues = settings().understand
+    language, switched = conversation_language(turn)
+    questions, is_post = questions_in(turn.text)
+    return Understanding(
+        language=language,
+        switched_language=switched,
+        wants_source=bool(cues.source_request.search(turn.text)) and not is_post,
+        ordinal=_ordinal(turn.text) if turn.last_facts and not is_post else None,
+        picks_item=bool(cues.item_reference.search(turn.text)) and bool(turn.last_facts),
+        refers_back=bool(cues.refers_back.search(turn.text)),
+        is_follow_up=turn.intent == "inform_topic" or bool(cues.follow_up_opener.search(turn.text)),
+        questions=questions or (turn.text,),
+        is_post=is_post,
+    )
