@@ -11,6 +11,11 @@ Same address and update handling as ``rasa.core.channels.telegram.TelegramInput`
 - updates Rasa's handler would crash on or misuse (a malformed body, a sticker, a photo, an
   edited message, a channel post, a callback query without a chat) are screened out first: a
   400 with a reason, a polite reply, or a 200 that ignores them;
+- the Bot API's limits are enforced: a body over ``telegram.body_max_bytes`` (channels/limits.yml)
+  gets 413, callback data over 64 bytes or text that is not well-formed Unicode a 400;
+- only private chats with people are answered: updates from bots, and everything in groups,
+  supergroups and channels, are ignored with a 200 (a group would share one conversation and
+  its context among everyone in it, and symptoms are not for a group);
 - a tapped button is acknowledged (``answerCallbackQuery``) and its payload handled like the
   typed question; ``/start`` greets and ``/help`` says what the bot can do;
 - replies go out as plain text (no ``parse_mode``, so nothing in them can fail to parse), in
@@ -39,7 +44,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
 
+from channels.limits import load_limits
 from channels.rest import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY
+from channels.validation import is_well_formed, parse_json_body
 from channels.telegram_webhook import (
     DEFAULT_API_URL,
     TelegramConfigError,
@@ -53,7 +60,8 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TELEGRAM_CHARS = 4096  # sendMessage's limit, counted in UTF-16 code units
-MAX_CALLBACK_DATA_BYTES = 64  # callback_data's limit
+LIMITS = load_limits().telegram
+MAX_CALLBACK_DATA_BYTES = LIMITS.callback_data_max_bytes
 # Bot commands people use in every Telegram bot, as the intents that answer them.
 COMMAND_INTENTS = {"start": "/greet", "help": "/ask_capabilities"}
 COMMAND_PATTERN = re.compile(r"^/(?P<command>[A-Za-z0-9_]+)(?:@\w+)?(?:\s.*)?$", re.DOTALL)
@@ -180,6 +188,11 @@ def _chat(message: Any) -> Optional[Dict[Text, Any]]:
     return chat if isinstance(chat, dict) and _is_int(chat.get("id")) else None
 
 
+def _from_bot(item: Dict[Text, Any]) -> bool:
+    sender = item.get("from")
+    return isinstance(sender, dict) and sender.get("is_bot") is True
+
+
 def _screen_message(message: Any) -> Screening:
     chat = _chat(message)
     if chat is None:
@@ -187,6 +200,12 @@ def _screen_message(message: Any) -> Screening:
     chat_id, text = chat["id"], message.get("text")
     if text is not None and not isinstance(text, str):
         return Screening(REJECT, "`message.text` must be a string")
+    if isinstance(text, str) and not is_well_formed(text):
+        return Screening(REJECT, "`message.text` is not well-formed Unicode")
+    if _from_bot(message):
+        return Screening(IGNORE, "message from a bot", chat_id)
+    if chat.get("type") != "private":
+        return Screening(IGNORE, "message in a group or channel", chat_id)
     if isinstance(text, str):
         if not text.strip():
             return Screening(REPLY, "empty message", chat_id, EMPTY_REPLY)
@@ -196,8 +215,6 @@ def _screen_message(message: Any) -> Screening:
     content = next((key for key in NON_TEXT_CONTENT if message.get(key) is not None), None)
     if content is None:
         return Screening(IGNORE, "service message", chat_id)
-    if chat.get("type") != "private":
-        return Screening(IGNORE, f"{content} in a group", chat_id)
     return Screening(REPLY, content, chat_id, TEXT_ONLY_REPLY)
 
 
@@ -205,9 +222,15 @@ def _screen_callback_query(query: Any) -> Screening:
     if not isinstance(query, dict) or not isinstance(query.get("id"), str) or not query["id"]:
         return Screening(REJECT, "`callback_query.id` must be a string")
     data, chat = query.get("data"), _chat(query.get("message"))
+    if isinstance(data, str) and (not is_well_formed(data) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES):
+        return Screening(REJECT, f"`callback_query.data` must be well-formed and at most {MAX_CALLBACK_DATA_BYTES} bytes")
+    if _from_bot(query):
+        return Screening(IGNORE, "button tap by a bot", callback_query_id=query["id"])
     if not isinstance(data, str) or not data.strip() or chat is None:
         # A game button, or a button on an inline-mode message: nothing to answer in a chat.
         return Screening(IGNORE, "callback query without data or chat", callback_query_id=query["id"])
+    if chat.get("type") != "private":
+        return Screening(IGNORE, "button tap in a group or channel", callback_query_id=query["id"])
     return Screening(PASS, "button tap", chat["id"], callback_query_id=query["id"])
 
 
@@ -361,10 +384,11 @@ class SecureTelegramInput(TelegramInput):
 
     async def _screen(self, request: Request, output: SafeTelegramOutput) -> Optional[HTTPResponse]:
         """Answer the updates Rasa's handler shouldn't see; None lets the rest through."""
-        try:
-            screening = screen_update(request.json)
-        except Exception:  # sanic raises its own error type for a body that is not JSON
-            screening = Screening(REJECT, "the body is not valid JSON")
+        if len(request.body) > LIMITS.body_max_bytes:
+            logger.warning("telegram: rejected an update from %s: body over %d bytes", request.ip, LIMITS.body_max_bytes)
+            return response.json({"error": f"the body is larger than {LIMITS.body_max_bytes:,} bytes"}, status=413)
+        reason, body = parse_json_body(request.body)
+        screening = Screening(REJECT, reason) if reason else screen_update(body)
         if screening.verdict == REJECT:
             logger.warning("telegram: rejected an update from %s: %s", request.ip, screening.reason)
             return response.json({"error": screening.reason}, status=400)

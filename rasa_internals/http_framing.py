@@ -15,7 +15,7 @@ never read). Sanic logs its 4xx answers nowhere; ``ErrorHandler.log`` here logs 
 one warning line.
 
 The sizes come from channels/limits.yml: ``REQUEST_MAX_SIZE`` (Sanic answers 413 before
-reading a larger body) and ``REQUEST_TIMEOUT`` (408 for a body announced and never sent).
+reading a larger body) and ``REQUEST_TIMEOUT`` (408 for a request head that is never completed).
 ``SANIC_REQUEST_MAX_SIZE``/``SANIC_REQUEST_TIMEOUT`` in the environment still win.
 """
 
