@@ -16,13 +16,13 @@ does not set; the environment wins):
   every replica is ready.
 
 Logs go to ``CLUSTER_DIR/logs/<process>.log``; ``CLUSTER_DIR/cluster.json`` names every
-process and its pid. A process that dies is reported and not restarted (the balancer routes
-around a dead replica); Ctrl-C or SIGTERM stops everything, the balancer first.
+process and its current pid. A process that dies is started again (``serving/supervisor.py``);
+meanwhile the balancer sends its requests to the other replica, retrying there a request the
+dead one failed (docs/failures.md). Ctrl-C or SIGTERM stops everything, the balancer first.
+Each process's command line comes from ``serving/processes.py``.
 """
 
 import argparse
-import ctypes
-import json
 import os
 import re
 import shutil
@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence
 
-import requests
+from serving import processes
+from serving.processes import PROJECT, ProcessSpec
+from serving.supervisor import SupervisedProcess, Supervisor
 
-PROJECT = Path(__file__).resolve().parent.parent
 ENDPOINTS = PROJECT / "endpoints.production.yml"
 CREDENTIALS = PROJECT / "credentials.yml"
 NGINX_TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
@@ -199,56 +200,11 @@ def render_nginx_config(settings: Settings, template: Path = NGINX_TEMPLATE) -> 
     return re.sub(r"\{\{(\w+)\}\}", substitute, template.read_text(encoding="utf-8"))
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM if the launcher dies without cleaning up (Linux only)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-@dataclass
-class Process:
-    name: str
-    argv: List[str]
-    health_url: Optional[str]
-    env: Dict[str, str]
-    log_path: Path
-    port: Optional[int] = None
-    popen: Optional[subprocess.Popen] = None
-    reported_exit: bool = False
-
-    def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log_file:
-            self.popen = subprocess.Popen(
-                self.argv, cwd=PROJECT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
-            )
-
-    def is_running(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def is_healthy(self) -> bool:
-        if not self.health_url:
-            return self.is_running()
-        try:
-            return requests.get(self.health_url, timeout=6).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def log_tail(self, lines: int = 15) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
 @dataclass
 class Cluster:
     settings: Settings
     nginx_binary: str = field(default_factory=find_nginx)
-    processes: List[Process] = field(default_factory=list)
+    supervisor: Optional[Supervisor] = None
 
     @property
     def nginx_conf(self) -> Path:
@@ -269,36 +225,21 @@ class Cluster:
     def state_file(self) -> Path:
         return self.settings.run_dir / "cluster.json"
 
-    def _child_env(self, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-        env = {**self.settings.env, **(extra or {})}
+    def _child_env(self) -> Dict[str, str]:
+        env = dict(self.settings.env)
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env.setdefault("PYTHONUNBUFFERED", "1")
         return env
 
-    def _plan(self) -> List[Process]:
-        s, python, logs = self.settings, sys.executable, self.settings.run_dir / "logs"
-        rasa = str(Path(sys.executable).parent / "rasa")
-        processes = [
-            Process(
-                f"actions-{index}", [rasa, "run", "actions", "--port", str(port), "--actions", "actions.actions"],
-                f"http://127.0.0.1:{port}/health", self._child_env({"SANIC_HOST": "127.0.0.1"}),
-                logs / f"actions-{index}.log", port,
-            )
-            for index, port in enumerate(s.action_ports, 1)
-        ]
+    def _plan(self) -> List[ProcessSpec]:
+        s = self.settings
         cors = (s.env.get("RASA_CORS_ORIGIN") or "").split()
-        processes += [
-            Process(
-                f"rasa-{index}",
-                [python, "-m", "deploy.rasa_server", "--model", str(s.model), "--port", str(port),
-                 "--interface", s.rasa_interface, "--credentials", str(self.credentials),
-                 "--endpoints", str(ENDPOINTS), *(["--cors", *cors] if cors else [])],
-                f"{s.replica_url(port)}/webhooks/health/ready", self._child_env(), logs / f"rasa-{index}.log", port,
-            )
-            for index, port in enumerate(s.rasa_ports, 1)
+        return [
+            *(processes.action_server(port, name=f"actions-{index}") for index, port in enumerate(s.action_ports, 1)),
+            *(processes.rasa_replica(port, s.rasa_interface, self.credentials, ENDPOINTS, s.model, cors,
+                                     name=f"rasa-{index}") for index, port in enumerate(s.rasa_ports, 1)),
         ]
-        return processes
 
     def _nginx_argv(self, *extra: str) -> List[str]:
         return [self.nginx_binary, "-p", str(self.settings.run_dir / "nginx"), "-c", str(self.nginx_conf),
@@ -328,34 +269,14 @@ class Cluster:
         if check.returncode != 0:
             raise ClusterError(f"nginx rejects {self.nginx_conf}:\n{check.stderr.strip()}")
 
-    def _write_state(self, ready: bool) -> None:
-        state = {
-            "ready": ready,
-            "lb_url": self.settings.lb_url,
-            "replicas": {p.name: self.settings.replica_url(p.port)
-                         for p in self.processes if p.name.startswith("rasa-")},
-            "pids": {p.name: p.popen.pid for p in self.processes if p.popen},
-            "logs": str(self.settings.run_dir / "logs"),
-        }
-        tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
-        tmp.replace(self.state_file)
+    def _start(self, spec: ProcessSpec) -> SupervisedProcess:
+        return self.supervisor.add(spec, self._child_env(), self.settings.run_dir / "logs" / f"{spec.name}.log")
 
-    def _wait_healthy(self, processes: Sequence[Process]) -> None:
-        deadline = time.monotonic() + self.settings.start_timeout
-        waiting = list(processes)
-        while waiting:
-            for process in list(waiting):
-                if not process.is_running():
-                    raise ClusterError(f"{process.name} exited during start-up; last lines of "
-                                       f"{process.log_path}:\n{process.log_tail()}")
-                if process.is_healthy():
-                    log(f"{process.name} ready ({process.health_url})")
-                    waiting.remove(process)
-            if waiting and time.monotonic() > deadline:
-                raise ClusterError(f"not ready after {self.settings.start_timeout:.0f}s: "
-                                   + ", ".join(p.name for p in waiting))
-            time.sleep(0.5)
+    def _wait_healthy(self, started: Sequence[SupervisedProcess]) -> None:
+        try:
+            self.supervisor.wait_healthy(started, self.settings.start_timeout)
+        except RuntimeError as error:
+            raise ClusterError(str(error)) from None
 
     def start(self) -> None:
         s = self.settings
@@ -371,46 +292,29 @@ class Cluster:
         log(f"tracker store: postgresql://{s.env['TRACKER_DB_HOST']}:{s.env['TRACKER_DB_PORT']}/"
             f"{s.env['TRACKER_DB_NAME']}; lock store: redis://{s.env['LOCK_REDIS_HOST']}:"
             f"{s.env['LOCK_REDIS_PORT']}/{s.env['LOCK_REDIS_DB']}; HTTP API: {api_mode(s.env)}")
-        self.processes = self._plan()
-        for process in self.processes:
-            process.start()
-            log(f"started {process.name} (pid {process.popen.pid}), log {process.log_path}")
-        self._write_state(ready=False)
-        self._wait_healthy(self.processes)
-        nginx = Process("nginx", self._nginx_argv("-g", "daemon off;"), f"{s.lb_url}/readyz",
-                        self._child_env(), s.run_dir / "logs" / "nginx.log")
-        nginx.start()
-        self.processes.append(nginx)
+        self.supervisor = Supervisor(self.state_file, log, extra_state={
+            "lb_url": s.lb_url,
+            "replicas": {f"rasa-{index}": s.replica_url(port) for index, port in enumerate(s.rasa_ports, 1)},
+            "logs": str(s.run_dir / "logs"),
+        })
+        self._wait_healthy([self._start(spec) for spec in self._plan()])
+        nginx = self._start(ProcessSpec("nginx", self._nginx_argv("-g", "daemon off;"), f"{s.lb_url}/readyz"))
         self._wait_healthy([nginx])
-        self._write_state(ready=True)
+        self.supervisor.mark_ready()
         log(f"ready: REST channel at {s.lb_url}/webhooks/rest/webhook "
             f"(replicas {', '.join(s.replica_url(p) for p in s.rasa_ports)}; "
             f"balancer liveness {s.lb_url}/healthz, readiness {s.lb_url}/readyz; "
             f"replica liveness /webhooks/health/live, readiness /webhooks/health/ready)")
 
-    def report_exits(self) -> None:
-        for process in self.processes:
-            if not process.reported_exit and process.popen and process.popen.poll() is not None:
-                process.reported_exit = True
-                log(f"{process.name} exited with code {process.popen.returncode}; not restarted"
-                    + (" (the balancer routes around it)" if process.name.startswith("rasa-") else ""))
+    def keep_running(self) -> None:
+        """Restart whatever exits, until SIGINT or SIGTERM."""
+        self.supervisor.run_forever()
 
     def stop(self) -> None:
-        """The balancer first (no new requests), then the replicas, then the action servers."""
-        for group in ("nginx", "rasa", "actions"):
-            members = [p for p in self.processes if p.name.split("-")[0] == group and p.is_running()]
-            for process in members:
-                # nginx: SIGQUIT is its graceful stop; Sanic finishes in-flight requests on SIGTERM.
-                process.popen.send_signal(signal.SIGQUIT if group == "nginx" else signal.SIGTERM)
-            for process in members:
-                try:
-                    process.popen.wait(timeout=STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    log(f"{process.name} did not stop in {STOP_TIMEOUT_S}s; killing it")
-                    process.popen.kill()
-                    process.popen.wait()
-        if self.state_file.exists():
-            self.state_file.unlink()
+        """The balancer first (no new requests), then the replicas, then the action servers.
+        nginx: SIGQUIT is its graceful stop; Sanic finishes in-flight requests on SIGTERM."""
+        if self.supervisor is not None:
+            self.supervisor.stop(("nginx", "rasa", "actions"), STOP_TIMEOUT_S, {"nginx": signal.SIGQUIT})
         log("stopped")
 
 
@@ -436,9 +340,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             log(f"settings from the environment, then {env_file}")
         cluster = Cluster(settings)
         cluster.start()
-        while True:
-            cluster.report_exits()
-            time.sleep(0.5)
+        cluster.keep_running()
     except StopRequested:
         log("stopping")
         return 0

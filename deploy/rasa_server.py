@@ -16,7 +16,8 @@ Rasa's own ``--enable-api`` without a token or JWT serves the API to anyone; thi
 refuses API options on its command line and secrets shorter than 16 characters.
 
 It also turns off Rasa's silent fallback to an in-memory tracker store (see
-``fail_instead_of_forgetting``), and starts Rasa lean the way ``make run`` does
+``fail_instead_of_forgetting``), handles a message that nginx retries on this replica once
+(``rasa_internals.idempotent_messages``: same ``X-Request-ID``, same answer), and starts Rasa lean the way ``make run`` does
 (``serving.run_rasa.prepare``: the profiled fixes, and no TensorFlow for a model without it).
 """
 
@@ -100,6 +101,9 @@ def main() -> None:
         sys.exit(f"deploy.rasa_server: {error}")
     run_rasa.prepare(sys.argv[1:])
     fail_instead_of_forgetting()
+    from rasa_internals import idempotent_messages  # imports Rasa: only after prepare()
+
+    idempotent_messages.apply()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -3,15 +3,14 @@
 Used by ``python -m serving.supervise`` (``make run``), ``deploy/cluster.py`` (``make
 run-cluster``), the tests' server helpers (``serving/local_stack.py``) and ``bench/``.
 
-- the action server: ``serving.action_server`` when that module is in the tree, else
-  ``rasa_sdk`` directly (no Rasa CLI to import), bound to one interface;
+- the action server: ``serving.action_server`` (rasa_sdk with the token check and limits; no
+  Rasa CLI to import), bound to one interface, loopback unless told otherwise;
 - the Rasa server: ``serving.run_rasa`` (the profiled fixes, no TensorFlow for a model that
   needs none), or ``deploy.rasa_server`` for a production replica (API settings from the
   environment only);
 - the web chat server: ``web/server.py``.
 """
 
-import importlib.util
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -44,20 +43,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def has_own_action_server() -> bool:
-    """Whether ``serving/action_server.py`` (the action server with its token check) exists."""
-    return importlib.util.find_spec("serving.action_server") is not None
-
-
 def action_server(port: int, host: str = LOOPBACK, name: str = "actions") -> ProcessSpec:
-    if has_own_action_server():
-        argv = [str(PYTHON), "-m", "serving.action_server", "--host", host, "--port", str(port),
-                "--actions", ACTIONS_MODULE]
-        env: Dict[str, str] = {}
-    else:  # rasa_sdk reads the interface from SANIC_HOST only
-        argv = [str(PYTHON), "-m", "rasa_sdk", "--port", str(port), "--actions", ACTIONS_MODULE]
-        env = {"SANIC_HOST": host}
-    return ProcessSpec(name, argv, f"http://{LOOPBACK}:{port}/health", env)
+    """``serving.action_server``; it reads ``ACTION_SERVER_TOKEN`` from the environment."""
+    argv = [str(PYTHON), "-m", "serving.action_server", "--host", host, "--port", str(port),
+            "--actions", ACTIONS_MODULE]
+    return ProcessSpec(name, argv, f"http://{LOOPBACK if host == '0.0.0.0' else host}:{port}/health")
 
 
 def rasa_server(

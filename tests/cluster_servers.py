@@ -23,6 +23,7 @@ from deploy.cluster import load_env_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_ENV = PROJECT / ".env.production.example"
+RESULTS = PROJECT / "results" / "kill-test-cluster.json"
 START_TIMEOUT_S = 600
 STOP_TIMEOUT_S = 90
 CONNECTION_VARIABLES = (
@@ -185,6 +186,25 @@ class ClusterRun:
         pid = self.pids()[name]
         os.kill(pid, signal.SIGKILL)
         return pid
+
+    def wait_replica_restarted(self, name: str, old_pid: int, timeout_s: float = 120) -> float:
+        """Until ``name`` runs under a new pid and says it is ready; the time it was."""
+        deadline = time.monotonic() + timeout_s
+        url = self.state()["replicas"][name]
+        while time.monotonic() < deadline:
+            if self.pids().get(name) not in (None, old_pid):
+                try:
+                    if requests.get(f"{url}/webhooks/health/ready", timeout=2).status_code == 200:
+                        return time.time()
+                except requests.RequestException:
+                    pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not restarted within {timeout_s:.0f}s:\n{self.tail()}")
+
+    def record(self, report: Dict[str, object]) -> None:
+        """Write the replica kill test's numbers to results/kill-test-cluster.json (docs/failures.md)."""
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
     def stop(self) -> None:
         if self.launcher is None or self.launcher.poll() is not None:

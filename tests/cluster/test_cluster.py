@@ -158,13 +158,36 @@ def test_two_messages_at_the_same_instant_on_two_replicas_are_both_handled_in_tu
         assert "bot" in between and between[-1] == "action", f"round {round_number}: {between}"
 
 
-def test_a_replica_killed_during_load_loses_no_acknowledged_turn(cluster: ClusterRun, db) -> None:
+def test_a_burst_of_one_sender_through_the_balancer_is_answered_within_5_s_in_order(cluster: ClusterRun, db) -> None:
+    sender, count = "burst-cluster", 20
+    barrier = threading.Barrier(count)
+
+    def send(number: int) -> Tuple[float, requests.Response]:
+        barrier.wait()
+        time.sleep(number * 0.02)  # so that the replicas see them in this order, 0.4 s in all
+        response = say(cluster.lb_url, sender, TURNS[number % len(TURNS)], f"b{number:02d}")
+        return time.monotonic(), response
+
+    began = time.monotonic()
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(send, range(count)))
+    slowest = max(done for done, _ in results) - began
+    print(f"\n{count} simultaneous messages of one sender over both replicas: all answered after {slowest:.2f}s")
+    assert all(answered(response) for _, response in results)
+    assert slowest < 5.0
+    assert sorted(turn for _, turn in stored_user_turns(db, sender)) == [f"b{n:02d}" for n in range(count)]
+
+
+def test_a_killed_replica_is_restarted_and_no_request_fails_or_waits_out_the_lock(cluster: ClusterRun, db) -> None:
+    """SIGKILL a replica under load: nginx passes its in-flight requests to the other replica
+    (the same request id, so a turn the dead one saved is answered from the store, not handled
+    twice), the supervisor starts it again, and a conversation whose lock the dead replica held
+    waits at most the lease (3 s), not the lock lifetime."""
     conversations, turns_each = 10, 8
     total = conversations * turns_each
     acknowledged: Dict[str, List[str]] = {}
-    attempts: List[Tuple[float, str, Optional[int]]] = []  # (start time, turn, HTTP status or None)
+    attempts: List[Tuple[float, float, str, Optional[int]]] = []  # (start, seconds, turn, HTTP status or None)
     progress, progress_lock = [0], threading.Lock()
-    kill_time: List[float] = []
 
     def converse(number: int) -> None:
         sender = f"failover-{number:02d}"
@@ -177,7 +200,7 @@ def test_a_replica_killed_during_load_loses_no_acknowledged_turn(cluster: Cluste
                     response: Optional[requests.Response] = say(cluster.lb_url, sender, TURNS[index], turn)
                 except requests.RequestException:
                     response = None
-                attempts.append((started, turn, response.status_code if response is not None else None))
+                attempts.append((started, time.time() - started, turn, response.status_code if response is not None else None))
                 if response is not None and answered(response):
                     acknowledged[sender].append(turn)
                     break
@@ -185,36 +208,36 @@ def test_a_replica_killed_during_load_loses_no_acknowledged_turn(cluster: Cluste
             with progress_lock:
                 progress[0] += 1
 
+    old_pid = cluster.pids()["rasa-2"]
     with ThreadPoolExecutor(max_workers=conversations) as pool:
         futures = [pool.submit(converse, number) for number in range(conversations)]
         while progress[0] < total // 3 and not all(f.done() for f in futures):
             time.sleep(0.05)
-        kill_time.append(time.time())
+        killed_at = time.time()
         done_at_kill = progress[0]
-        log_at_kill = log_size(cluster)
         cluster.kill_replica("rasa-2")
         for future in futures:
             future.result()
+    back_after = cluster.wait_replica_restarted("rasa-2", old_pid) - killed_at
 
-    failed = [(started, turn, status) for started, turn, status in attempts if status != 200]
-    print(f"\nkilled rasa-2 after {done_at_kill} of {total} turns; {len(failed)} failed attempts: {failed}")
+    failed = [(started, turn, status) for started, _, turn, status in attempts if status != 200]
+    slowest_after_kill = max(seconds for started, seconds, _, _ in attempts if started >= killed_at - 1)
+    lost = {sender: [turn for turn in turns if turn not in {t for _, t in stored_user_turns(db, sender)}]
+            for sender, turns in acknowledged.items()}
+    report = {"process": "rasa replica", "killed_after_turns": done_at_kill, "requests": len(attempts),
+              "failed_requests": len(failed), "lost_acknowledged_turns": sum(map(len, lost.values())),
+              "slowest_request_after_kill_s": round(slowest_after_kill, 2), "ready_again_after_s": round(back_after, 1)}
+    print(f"\nkilled rasa-2: {report}; failed: {failed}")
+    cluster.record(report)
     assert all(len(turns) == turns_each for turns in acknowledged.values()), "a turn was never acknowledged"
-    # Only messages in flight on the killed replica fail; the balancer sends everything after
-    # the kill to the live replica.
-    assert all(started < kill_time[0] + 1.0 for started, _, _ in failed), failed
-    assert len(failed) <= conversations
-    live, dead = (f"127.0.0.1:{port}" for port in cluster.rasa_ports)
-    after_kill = webhook_calls(cluster, log_at_kill)
-    assert all(upstream == live for upstream, status in after_kill if status == "200"), after_kill
-    assert len([call for call in after_kill if call[0] == dead]) <= len(failed)
-    retried = {turn for _, turn, _ in failed}
+    assert not failed
+    assert report["lost_acknowledged_turns"] == 0, lost
+    assert slowest_after_kill < cluster.lock_lifetime_s
     for sender, turns in acknowledged.items():
-        stored = [turn for _, turn in stored_user_turns(db, sender)]
-        # Every acknowledged turn is stored, in order. A turn stored twice can only be one that
-        # the dead replica stored without answering, then sent again by the client.
-        deduplicated = [turn for i, turn in enumerate(stored) if i == 0 or stored[i - 1] != turn]
-        assert deduplicated == turns, f"{sender}: stored {stored}, acknowledged {turns}"
-        assert all(turn in retried for i, turn in enumerate(stored) if i and stored[i - 1] == turn)
+        # Every turn is stored once, in order: a retried request was never handled twice.
+        assert [turn for _, turn in stored_user_turns(db, sender)] == turns, sender
+    # The restarted replica takes messages again.
+    assert answered(say(cluster.replica_urls[1], "after-restart", "why do pores sag?"))
 
 
 def test_a_tracker_store_outage_refuses_messages_instead_of_forgetting_them(cluster: ClusterRun, db, database) -> None:

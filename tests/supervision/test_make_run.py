@@ -22,7 +22,7 @@ from tests.supervision.conftest import Stack, up
 TURNS = ["what does a collagen mask do?", "how often should I use it?", "why do pores sag?",
          "how often should I exfoliate?", "what is 각질팩 for?", "thanks!"]
 RESULTS = PROJECT / "results" / "kill-test-run.json"
-RESTART_WITHIN_S = 30  # the Rasa server needs ~5-10 s to load the model on this machine
+RESTART_WITHIN_S = 60  # the Rasa server needs 10-30 s to load the model on this (shared, 2-core) machine
 
 
 def say(url: str, sender: str, text: str, turn: str, timeout: float = 60) -> requests.Response:
