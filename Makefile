@@ -63,7 +63,7 @@ run: $(STORE) $(MODEL) web-install
 	$(BIN)/python -m serving.supervise --rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) \
 		--cors "$(CORS_ORIGIN)" --model $(MODEL) --credentials $(RUN_CREDENTIALS) --endpoints endpoints.yml
 
-test: unit validate e2e server-tests kill-test telegram-test browser-test cluster-test eval-gate
+test: unit validate e2e server-tests kill-test telegram-test hostile-test browser-test cluster-test eval-gate
 
 unit: $(STORE)
 	$(BIN)/python -m pytest tests/unit -q
@@ -150,3 +150,13 @@ cluster-test: $(STORE) $(MODEL) nginx-install
 .PHONY: bench
 bench: $(STORE) $(MODEL)
 	$(BIN)/python -m bench.run_bench
+
+# Issue 12 (docs/awkward-input.md): hostile input against real servers in both profiles, and
+# the reviewed list of dependency advisories (docs/advisories.md), offline.
+.PHONY: hostile-test audit
+
+hostile-test: $(STORE) $(MODEL)
+	$(BIN)/python -m pytest tests/hostile -q -s
+
+audit: $(BIN)/.installed
+	$(BIN)/python -m tools.audit

@@ -84,7 +84,7 @@ def test_generated_bodies_never_get_5xx(profile: Profile) -> None:
 
 def test_forged_action_calls_get_4xx_without_the_body(profile: Profile) -> None:
     if profile.actions_port is None:
-        pytest.skip("the default profile's action server listens on loopback only (tests/unit/test_action_server.py)")
+        pytest.skip("the default profile's action server listens on loopback only (tests/unit/test_edge_validation.py)")
     for case in inputs.action_server_cases(profile.action_token):
         status = assert_survives(profile.actions_port, case, TALLIES[profile.name],
                                  f"http://127.0.0.1:{profile.actions_port}/health")
