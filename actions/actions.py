@@ -1,6 +1,7 @@
 """The actions that speak. Each reads the turn from the tracker, asks the answering pipeline
 or the reply catalogue, and returns the slots to remember; none holds wording of its own."""
 
+from actions.referral import ActionReferDermatologist  # noqa: F401
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 

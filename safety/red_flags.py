@@ -32,7 +32,8 @@ from typing import Dict, Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
-RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "red_flags.yml"
+PROJECT = Path(__file__).resolve().parent.parent
+RULES_PATH = PROJECT / "data" / "red_flags.yml"
 URGENT = "urgent"
 SOON = "soon"
 LANGUAGES = ("en", "ko")
@@ -152,8 +153,12 @@ def normalise(text: str) -> Dict[str, str]:
 
 @lru_cache(maxsize=4)
 def detector(path: Optional[str] = None) -> Detector:
-    """The detector of ``path`` (default: data/red_flags.yml), compiled once per process."""
-    return Detector.from_file(Path(path) if path else RULES_PATH)
+    """The detector of ``path`` (default: data/red_flags.yml; a relative path is taken from the
+    project directory), compiled once per process."""
+    if not path:
+        return Detector.from_file(RULES_PATH)
+    rules = Path(path)
+    return Detector.from_file(rules if rules.is_absolute() else PROJECT / rules)
 
 
 def detect(text: str, path: Optional[str] = None) -> Optional[Finding]:
