@@ -21,9 +21,9 @@ STORE_INPUTS := $(wildcard data/documents/* data/facts/*.yml data/nlu/*.yml) dat
 TELEGRAM_CHANNEL := channels.telegram.SecureTelegramInput
 RUN_CREDENTIALS := var/credentials.yml
 
-MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml nlu_components/*.py)
+MODEL_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml data/rules/*.yml nlu_components/*.py)
 
-.PHONY: help install store train run test unit validate e2e server-tests eval eval-gate clean
+.PHONY: help install store train run test lint unit validate e2e server-tests eval eval-gate clean
 
 help:
 	@echo "make run   - set up everything and start the assistant (REST on http://localhost:$(RASA_PORT))"
@@ -47,7 +47,7 @@ store: $(STORE)
 
 # Trains only when the NLU data, rules, domain or config changed (make compares file times).
 $(MODEL): $(BIN)/.installed $(MODEL_INPUTS)
-	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules data/stories \
+	$(RASA) train --config config.yml --domain domain.yml --data data/nlu data/rules \
 		--out models --fixed-model-name pore-care --force
 
 train: $(MODEL)
@@ -63,13 +63,19 @@ run: $(STORE) $(MODEL) web-install
 	$(BIN)/python -m serving.supervise --rasa-port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) \
 		--cors "$(CORS_ORIGIN)" --model $(MODEL) --credentials $(RUN_CREDENTIALS) --endpoints endpoints.yml
 
-test: unit validate e2e server-tests kill-test telegram-test hostile-test browser-test cluster-test eval-gate
+test: lint unit validate e2e server-tests kill-test telegram-test hostile-test browser-test cluster-test eval-gate
 
 unit: $(STORE)
 	$(BIN)/python -m pytest tests/unit -q
 
+# ruff (lint, format check) and mypy over the project's code; settings in pyproject.toml.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 validate: $(BIN)/.installed
-	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules data/stories
+	$(RASA) data validate --config config.yml --domain domain.yml --data data/nlu data/rules
 
 e2e: $(STORE) $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories \

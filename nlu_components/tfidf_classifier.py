@@ -6,7 +6,7 @@ DIET ~10 ms a message (README, "Performance"). Why not Rasa's own
 scikit-learn's default regularisation and 100 iterations, which leaves most confidences
 under the fallback threshold. Here the text is weighted by tf-idf (sublinear, L2-normalised,
 so a long message is not more confident than a short one) and the regularisation is chosen
-by cross-validation on the NLU data (``python -m bench.nlu_cross_validation``).
+by cross-validation on the NLU data (``python -m tests.eval.cross_validate_intents``).
 
 Character n-grams within words carry typos and Korean, whose particles attach to the noun
 ("각질팩은"); word n-grams carry phrasing ("how often").
@@ -18,11 +18,6 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Text
 
 import numpy as np
 import skops.io as sio
-from scipy.sparse import hstack
-from scipy.special import softmax
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +26,10 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from scipy.special import softmax
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 MODEL_FILE = "intent_model.skops"
 # Beyond what skops trusts by default, a fitted model holds these (TfidfVectorizer's idf
@@ -54,15 +53,20 @@ class IntentModel:
     def untrained(cls, config: Dict[Text, Any]) -> "IntentModel":
         return cls(
             words=TfidfVectorizer(
-                analyzer="word", ngram_range=(1, config["max_word_ngram"]), sublinear_tf=True,
+                analyzer="word",
+                ngram_range=(1, config["max_word_ngram"]),
+                sublinear_tf=True,
                 token_pattern=r"(?u)\b\w+\b",
             ),
             characters=TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
+                analyzer="char_wb",
+                ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
                 sublinear_tf=True,
             ),
             classifier=LogisticRegression(
-                C=config["C"], class_weight="balanced", max_iter=config["max_iter"],
+                C=config["C"],
+                class_weight="balanced",
+                max_iter=config["max_iter"],
                 random_state=config["random_state"],
             ),
         )
@@ -106,8 +110,11 @@ class OneTextScorer:
     def supports(model: IntentModel) -> bool:
         """Softmax probabilities: more than two intents, fitted multinomial (lbfgs, the default)."""
         classifier = model.classifier
-        return len(classifier.classes_) > 2 and classifier.multi_class in ("auto", "multinomial") \
+        return (
+            len(classifier.classes_) > 2
+            and classifier.multi_class in ("auto", "multinomial")
             and classifier.solver != "liblinear"
+        )
 
     def predict_proba(self, text: Text) -> np.ndarray:
         scores = self._intercept.copy()
@@ -143,7 +150,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         return ["sklearn", "skops"]
 
     def __init__(
-        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: IntentModel,
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: IntentModel,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -155,7 +166,10 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "TfidfIntentClassifier":
         config = {**cls.get_default_config(), **config}
@@ -171,8 +185,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "TfidfIntentClassifier":
         config = {**cls.get_default_config(), **config}
         with model_storage.read_from(resource) as directory:
@@ -197,14 +215,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
             return messages
         texts = [message.get(TEXT) or "" for message in messages]
         for message, probabilities in zip(messages, self._probabilities(texts)):
-            ranking = sorted(
-                ({"name": name, "confidence": float(p)} for name, p in zip(self._intents, probabilities)),
-                key=lambda intent: -intent["confidence"],
-            )
+            scored = sorted(zip(self._intents, map(float, probabilities)), key=lambda pair: -pair[1])
+            ranking = [{"name": name, "confidence": confidence} for name, confidence in scored]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
-

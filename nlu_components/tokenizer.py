@@ -21,14 +21,14 @@ PIECE = "hangul_safe_tokenizer"
 
 EMOJI = re.compile(
     "["
-    "\U0001F600-\U0001F64F"  # emoticons
-    "\U0001F300-\U0001F5FF"  # symbols and pictographs
-    "\U0001F680-\U0001F6FF"  # transport and map symbols
-    "\U0001F900-\U0001FAFF"  # supplemental symbols and pictographs
-    "\U0001F1E0-\U0001F1FF"  # flags
-    "\U0001F170-\U0001F251"  # enclosed alphanumerics and ideographs
-    "\u2600-\u27BF"  # miscellaneous symbols and dingbats
-    "\u24C2\u200d\u200c\ufe0f"
+    "\U0001f600-\U0001f64f"  # emoticons
+    "\U0001f300-\U0001f5ff"  # symbols and pictographs
+    "\U0001f680-\U0001f6ff"  # transport and map symbols
+    "\U0001f900-\U0001faff"  # supplemental symbols and pictographs
+    "\U0001f1e0-\U0001f1ff"  # flags
+    "\U0001f170-\U0001f251"  # enclosed alphanumerics and ideographs
+    "\u2600-\u27bf"  # miscellaneous symbols and dingbats
+    "\u24c2\u200d\u200c\ufe0f"
     "]+"
 )
 

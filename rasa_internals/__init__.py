@@ -94,8 +94,21 @@ PIECES: Tuple[Piece, ...] = (
     Piece("queued_in_memory_lock_store", ("rasa.core.lock_store.LockStore.lock",)),
     Piece("hangul_safe_tokenizer", ("rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer.__init__",)),
     Piece("tensorflow_stand_in", ("tensorflow",)),
-    Piece("sanic_http_framing", ("sanic.request.Request.__init__", "sanic.handlers.ErrorHandler.log", "sanic.config.DEFAULT_CONFIG"), "rasa_internals.http_framing:apply"),
-    Piece("tracker_store_errors", ("rasa.core.tracker_store.SQLTrackerStore.session_scope", "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_error", "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_retrieve_error"), "rasa_internals.tracker_store_errors:apply"),
+    Piece(
+        "sanic_http_framing",
+        ("sanic.request.Request.__init__", "sanic.handlers.ErrorHandler.log", "sanic.config.DEFAULT_CONFIG"),
+        "rasa_internals.http_framing:apply",
+    ),
+    Piece("idempotent_messages", ("rasa.core.run.configure_app", "rasa.core.agent.Agent.handle_message")),
+    Piece(
+        "tracker_store_errors",
+        (
+            "rasa.core.tracker_store.SQLTrackerStore.session_scope",
+            "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_error",
+            "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_retrieve_error",
+        ),
+        "rasa_internals.tracker_store_errors:apply",
+    ),
 )
 
 _BY_NAME: Dict[str, Piece] = {piece.name: piece for piece in PIECES}

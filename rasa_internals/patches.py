@@ -34,7 +34,6 @@ which serving/run_rasa.py calls before Rasa starts.
   as long as the server anyway, and later collections only look at what requests create.
 """
 
-
 import logging
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
@@ -117,7 +116,7 @@ def cached_event_type_lookup() -> None:
                 found[type_name] = event_class
         return event_class
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 SESSION_ATTRIBUTE = "_serving_shared_session"
@@ -165,7 +164,7 @@ def shared_endpoint_sessions() -> None:
             self.__dict__[SESSION_ATTRIBUTE] = shared
         return _BorrowedSession(shared[1])
 
-    EndpointConfig.session = session  # type: ignore[assignment]
+    EndpointConfig.session = session
 
 
 def sequential_graph_runs() -> None:
@@ -184,7 +183,9 @@ def sequential_graph_runs() -> None:
             orders[targets] = [(name, needs[name]) for name in sorter.static_order()]
         return orders[targets]
 
-    def run(self: Any, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(
+        self: Any, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+    ) -> Dict[Text, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
         order = run_order(self, run_targets)
         outputs: Dict[Text, Any] = {}
@@ -202,7 +203,7 @@ def sequential_graph_runs() -> None:
             raise GraphRunError("Error running runner.") from error
         return dict(outputs[target] for target in run_targets)
 
-    DaskGraphRunner.run = run  # type: ignore[assignment]
+    DaskGraphRunner.run = run
 
 
 def frozen_heap_after_model_load() -> None:
@@ -220,4 +221,3 @@ def frozen_heap_after_model_load() -> None:
         return agent
 
     run.load_agent_on_start = load_agent_on_start
-

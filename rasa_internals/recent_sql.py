@@ -38,12 +38,11 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declarative_base
-
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import declarative_base
 
 import rasa_internals
 
@@ -55,7 +54,7 @@ DEFAULT_RECENT_EVENTS = 40
 # store returns or saves, so `save` writes only what is new without counting rows).
 STORED_MARKER = "_recent_sql_stored_events"
 
-SnapshotBase = declarative_base()
+SnapshotBase: Any = declarative_base()
 
 
 class TrackerSnapshot(SnapshotBase):
@@ -97,6 +96,8 @@ def tail_start(type_names: List[Text], action_names: List[Optional[Text]]) -> Op
 
 class RecentSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that rebuilds trackers from slot snapshots and recent events."""
+
+    engine: sa.engine.Engine
 
     def __init__(
         self,
@@ -141,15 +142,25 @@ class RecentSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         snapshots = TrackerSnapshot.__table__
         sender = sa.bindparam("sender_id")
-        self._select_snapshot = sa.select(snapshots.c.last_event_id, snapshots.c.slots, snapshots.c.active_loop) \
-            .where(snapshots.c.sender_id == sender)
-        self._select_recent = sa.select(events.c.id, events.c.type_name, events.c.action_name, events.c.data) \
-            .where(events.c.sender_id == sender).order_by(events.c.id.desc()).limit(self.recent_events)
+        self._select_snapshot = sa.select(snapshots.c.last_event_id, snapshots.c.slots, snapshots.c.active_loop).where(
+            snapshots.c.sender_id == sender
+        )
+        self._select_recent = (
+            sa.select(events.c.id, events.c.type_name, events.c.action_name, events.c.data)
+            .where(events.c.sender_id == sender)
+            .order_by(events.c.id.desc())
+            .limit(self.recent_events)
+        )
         self._insert_event = events.insert()
         self._insert_snapshot = snapshots.insert()
-        self._update_snapshot = snapshots.update().where(snapshots.c.sender_id == sa.bindparam("sender")).values(
-            last_event_id=sa.bindparam("last_event_id"), slots=sa.bindparam("slots"),
-            active_loop=sa.bindparam("active_loop"),
+        self._update_snapshot = (
+            snapshots.update()
+            .where(snapshots.c.sender_id == sa.bindparam("sender"))
+            .values(
+                last_event_id=sa.bindparam("last_event_id"),
+                slots=sa.bindparam("slots"),
+                active_loop=sa.bindparam("active_loop"),
+            )
         )
 
     # ------------------------------------------------------------------ reading
@@ -166,7 +177,9 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             rows.reverse()
             start = tail_start([row.type_name for row in rows], [row.action_name for row in rows])
             if start is not None:
-                tracker = self._rebuild(sender_id, snapshot, rows[start:], restore_state=start > 0 or len(rows) == self.recent_events)
+                tracker = self._rebuild(
+                    sender_id, snapshot, rows[start:], restore_state=start > 0 or len(rows) == self.recent_events
+                )
         if tracker is None:
             logger.debug("rebuilding tracker '%s' from its whole session", sender_id)
             tracker = await super().retrieve(sender_id)

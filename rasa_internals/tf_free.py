@@ -31,54 +31,104 @@ import rasa_internals
 logger = logging.getLogger(__name__)
 
 STUBBED_PACKAGES = (
-    "tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text", "tensorflow_estimator", "keras",
+    "tensorflow",
+    "tensorflow_addons",
+    "tensorflow_hub",
+    "tensorflow_text",
+    "tensorflow_estimator",
+    "keras",
 )
 # Dunder names Python itself looks up (import system, typing, descriptors, copy, pickle):
 # a stand-in must not pretend to have them.
-_PROTOCOL_NAMES = frozenset({
-    "__file__", "__all__", "__loader__", "__spec__", "__path__", "__wrapped__", "__origin__", "__args__",
-    "__parameters__", "__mro_entries__", "__set_name__", "__get__", "__set__", "__delete__", "__copy__",
-    "__deepcopy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__", "__signature__",
-    "__annotations__", "__isabstractmethod__", "__objclass__", "__fspath__", "__index__", "__length_hint__",
-    "__await__", "__aiter__", "__enter__", "__exit__", "__getnewargs__", "__getnewargs_ex__", "__class_getitem__",
-    "__code__", "__func__", "__self__", "__name__", "__qualname__", "__module__", "__dict__", "__slots__",
-    "__bases__", "__mro__", "__text_signature__", "__dataclass_fields__", "__attrs_attrs__", "__pydantic_model__",
-})
+_PROTOCOL_NAMES = frozenset(
+    {
+        "__file__",
+        "__all__",
+        "__loader__",
+        "__spec__",
+        "__path__",
+        "__wrapped__",
+        "__origin__",
+        "__args__",
+        "__parameters__",
+        "__mro_entries__",
+        "__set_name__",
+        "__get__",
+        "__set__",
+        "__delete__",
+        "__copy__",
+        "__deepcopy__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__getstate__",
+        "__setstate__",
+        "__signature__",
+        "__annotations__",
+        "__isabstractmethod__",
+        "__objclass__",
+        "__fspath__",
+        "__index__",
+        "__length_hint__",
+        "__await__",
+        "__aiter__",
+        "__enter__",
+        "__exit__",
+        "__getnewargs__",
+        "__getnewargs_ex__",
+        "__class_getitem__",
+        "__code__",
+        "__func__",
+        "__self__",
+        "__name__",
+        "__qualname__",
+        "__module__",
+        "__dict__",
+        "__slots__",
+        "__bases__",
+        "__mro__",
+        "__text_signature__",
+        "__dataclass_fields__",
+        "__attrs_attrs__",
+        "__pydantic_model__",
+    }
+)
 
 # Graph components (as the model's metadata names them) whose modules and methods were read
 # and found not to call TensorFlow: Rasa 3.6's own graph plumbing and the TensorFlow-free
 # components this project uses or could switch to, and the project's own components.
-TENSORFLOW_FREE_COMPONENTS: FrozenSet[str] = frozenset({
-    "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
-    "rasa.core.policies.rule_policy.RulePolicy",
-    "rasa.core.policies.memoization.MemoizationPolicy",
-    "rasa.core.policies.memoization.AugmentedMemoizationPolicy",
-    "rasa.graph_components.converters.nlu_message_converter.NLUMessageConverter",
-    "rasa.graph_components.providers.domain_for_core_training_provider.DomainForCoreTrainingProvider",
-    "rasa.graph_components.providers.domain_provider.DomainProvider",
-    "rasa.graph_components.providers.forms_provider.FormsProvider",
-    "rasa.graph_components.providers.nlu_training_data_provider.NLUTrainingDataProvider",
-    "rasa.graph_components.providers.responses_provider.ResponsesProvider",
-    "rasa.graph_components.providers.rule_only_provider.RuleOnlyDataProvider",
-    "rasa.graph_components.providers.story_graph_provider.StoryGraphProvider",
-    "rasa.graph_components.providers.training_tracker_provider.TrainingTrackerProvider",
-    "rasa.graph_components.validators.default_recipe_validator.DefaultV1RecipeValidator",
-    "rasa.graph_components.validators.finetuning_validator.FinetuningValidator",
-    "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
-    "rasa.nlu.classifiers.keyword_intent_classifier.KeywordIntentClassifier",
-    "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier",
-    "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler",
-    "rasa.nlu.extractors.crf_entity_extractor.CRFEntityExtractor",
-    "rasa.nlu.extractors.entity_synonyms.EntitySynonymMapper",
-    "rasa.nlu.extractors.regex_entity_extractor.RegexEntityExtractor",
-    "rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer.CountVectorsFeaturizer",
-    "rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer.LexicalSyntacticFeaturizer",
-    "rasa.nlu.featurizers.sparse_featurizer.regex_featurizer.RegexFeaturizer",
-    "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
-    "nlu_components.red_flags.RedFlagOverride",
-    "nlu_components.tfidf_classifier.TfidfIntentClassifier",
-    "nlu_components.tokenizer.HangulSafeWhitespaceTokenizer",
-})
+TENSORFLOW_FREE_COMPONENTS: FrozenSet[str] = frozenset(
+    {
+        "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
+        "rasa.core.policies.rule_policy.RulePolicy",
+        "rasa.core.policies.memoization.MemoizationPolicy",
+        "rasa.core.policies.memoization.AugmentedMemoizationPolicy",
+        "rasa.graph_components.converters.nlu_message_converter.NLUMessageConverter",
+        "rasa.graph_components.providers.domain_for_core_training_provider.DomainForCoreTrainingProvider",
+        "rasa.graph_components.providers.domain_provider.DomainProvider",
+        "rasa.graph_components.providers.forms_provider.FormsProvider",
+        "rasa.graph_components.providers.nlu_training_data_provider.NLUTrainingDataProvider",
+        "rasa.graph_components.providers.responses_provider.ResponsesProvider",
+        "rasa.graph_components.providers.rule_only_provider.RuleOnlyDataProvider",
+        "rasa.graph_components.providers.story_graph_provider.StoryGraphProvider",
+        "rasa.graph_components.providers.training_tracker_provider.TrainingTrackerProvider",
+        "rasa.graph_components.validators.default_recipe_validator.DefaultV1RecipeValidator",
+        "rasa.graph_components.validators.finetuning_validator.FinetuningValidator",
+        "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
+        "rasa.nlu.classifiers.keyword_intent_classifier.KeywordIntentClassifier",
+        "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier",
+        "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler",
+        "rasa.nlu.extractors.crf_entity_extractor.CRFEntityExtractor",
+        "rasa.nlu.extractors.entity_synonyms.EntitySynonymMapper",
+        "rasa.nlu.extractors.regex_entity_extractor.RegexEntityExtractor",
+        "rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer.CountVectorsFeaturizer",
+        "rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer.LexicalSyntacticFeaturizer",
+        "rasa.nlu.featurizers.sparse_featurizer.regex_featurizer.RegexFeaturizer",
+        "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
+        "nlu_components.red_flags.RedFlagOverride",
+        "nlu_components.tfidf_classifier.TfidfIntentClassifier",
+        "nlu_components.tokenizer.HangulSafeWhitespaceTokenizer",
+    }
+)
 PIECE = "tensorflow_stand_in"
 
 
@@ -116,6 +166,8 @@ def stub(name: str) -> type:
 
 
 class _StubModule(types.ModuleType):
+    __version__: str
+
     def __getattr__(self, attr: str) -> Any:
         if attr in _PROTOCOL_NAMES:
             raise AttributeError(attr)
@@ -195,7 +247,10 @@ def stand_in_suits(model: Optional[Path]) -> bool:
         logger.warning("tf_free: TensorFlow is imported: the model could not be read (%s)", error)
         return False
     if unknown:
-        logger.warning("tf_free: TensorFlow is imported: %s uses components not known to be TensorFlow-free: %s",
-                       archive, ", ".join(sorted(unknown)))
+        logger.warning(
+            "tf_free: TensorFlow is imported: %s uses components not known to be TensorFlow-free: %s",
+            archive,
+            ", ".join(sorted(unknown)),
+        )
         return False
     return True

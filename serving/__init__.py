@@ -1,1 +1,1 @@
-"""Starting the Rasa server lean (see tf_free.py and rasa.py)."""
+"""Starting the Rasa server lean (serving/run_rasa.py, with rasa_internals/)."""

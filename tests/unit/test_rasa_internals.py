@@ -62,8 +62,14 @@ print(json.dumps({"applied": applied, "changed": [True, False]}))
 def test_apply_all_applies_every_enabled_patch_and_only_those() -> None:
     disabled = "sequential_graph_runs"
     env = {"PATH": "/usr/bin:/bin", rasa_internals.DISABLE_VARIABLE: disabled}
-    result = subprocess.run([sys.executable, "-c", APPLY_IN_A_FRESH_PROCESS], cwd=PROJECT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", APPLY_IN_A_FRESH_PROCESS],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"applied": [name for name in PATCHES if name != disabled], "changed": [True, False]}

@@ -4,7 +4,7 @@ import asyncio
 import json
 import sqlite3
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -43,7 +43,7 @@ def session_start() -> List[Event]:
     return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
 
 
-def turn(index: int, topic: str = None) -> List[Event]:
+def turn(index: int, topic: Optional[str] = None) -> List[Event]:
     """One user turn as Rasa logs it: message, answer action, reply, slots, listen."""
     events: List[Event] = [
         UserUttered(f"question {index}", {"name": "ask_what_is", "confidence": 0.9}),
@@ -76,7 +76,9 @@ async def converse(store: SQLTrackerStore, sender: str, turns: int, topic_every:
 
 def rows(path: Path) -> List[tuple]:
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT sender_id, type_name, intent_name, action_name, data FROM events ORDER BY id").fetchall()
+        return db.execute(
+            "SELECT sender_id, type_name, intent_name, action_name, data FROM events ORDER BY id"
+        ).fetchall()
 
 
 def comparable(row: tuple) -> tuple:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
-from typing import List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -29,8 +29,11 @@ def model_archive(path: Path, components: List[str]) -> Path:
     return path
 
 
-LEAN = ["rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer", "rasa.core.policies.rule_policy.RulePolicy",
-        "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier"]
+LEAN = [
+    "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
+    "rasa.core.policies.rule_policy.RulePolicy",
+    "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier",
+]
 DIET = "rasa.nlu.classifiers.diet_classifier.DIETClassifier"
 
 
@@ -56,7 +59,9 @@ def test_a_model_directory_is_judged_by_the_archive_rasa_would_load_from_it(tmp_
     assert not tf_free.stand_in_suits(tmp_path / "empty-dir-that-does-not-exist")
 
 
-def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need_it(tmp_path: Path, monkeypatch) -> None:
+def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need_it(
+    tmp_path: Path, monkeypatch
+) -> None:
     lean = str(model_archive(tmp_path / "lean.tar.gz", LEAN))
     diet = str(model_archive(tmp_path / "diet.tar.gz", [DIET]))
     assert run_rasa.should_stub_tensorflow(["run", "--model", lean, "--port", "5005"])
@@ -95,23 +100,43 @@ print("ok")
 
 
 def test_rasa_imports_with_the_tensorflow_stand_in_and_without_tensorflow() -> None:
-    result = subprocess.run([sys.executable, "-c", STUB_CHECK], cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", STUB_CHECK], cwd=PROJECT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")
 
 
+INSTALL_AFTER_TENSORFLOW = """
+import sys
+sys.modules["tensorflow"] = object()
+from rasa_internals import tf_free
+try:
+    tf_free.install()
+except RuntimeError:
+    print("refused")
+"""
+
+
 def test_install_refuses_to_come_after_tensorflow() -> None:
-    code = "import sys; sys.modules['tensorflow'] = object()\nfrom rasa_internals import tf_free\ntry:\n tf_free.install()\nexcept RuntimeError:\n print('refused')"
+    code = INSTALL_AFTER_TENSORFLOW
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert "refused" in result.stdout
 
 
 GOOD_RESPONSES = [
-    {"events": [{"event": "slot", "name": "last_kind", "value": "frequency", "timestamp": None}], "responses": [{"text": "hi"}]},
-    {"events": [{"event": "bot", "text": "hello", "data": {"buttons": [{"title": "a", "payload": "/b"}]}},
-                {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}}},
-                {"event": "action", "name": "action_listen", "policy": None, "confidence": None}],
-     "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}]},
+    {
+        "events": [{"event": "slot", "name": "last_kind", "value": "frequency", "timestamp": None}],
+        "responses": [{"text": "hi"}],
+    },
+    {
+        "events": [
+            {"event": "bot", "text": "hello", "data": {"buttons": [{"title": "a", "payload": "/b"}]}},
+            {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0}}},
+            {"event": "action", "name": "action_listen", "policy": None, "confidence": None},
+        ],
+        "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}],
+    },
     # Rasa's schema leaves these texts untyped, so these pass too.
     {"events": [{"event": "bot", "text": 3}]},
     {"responses": [{"text": 3}]},
@@ -160,7 +185,7 @@ def test_cached_validation_accepts_and_rejects_what_rasas_own_does(remote_action
         verdicts[name] = outcome
     assert verdicts["patched"] == verdicts["rasa"]
     assert verdicts["patched"][: len(GOOD_RESPONSES)] == [True] * len(GOOD_RESPONSES)
-    assert all("Failed to validate Action server response" in v[1] for v in verdicts["patched"][len(GOOD_RESPONSES):])
+    assert all("Failed to validate Action server response" in v[1] for v in verdicts["patched"][len(GOOD_RESPONSES) :])
     # Rasa's schema has the shape that lets each event be checked against its own type only.
     from jsonschema import validators
 
@@ -200,6 +225,7 @@ def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
     peers = []
 
     async def webhook(request: web.Request) -> web.Response:
+        assert request.transport is not None
         peers.append(request.transport.get_extra_info("peername"))
         return web.json_response({"echo": (await request.json())["n"]})
 
@@ -210,7 +236,7 @@ def test_calls_to_an_endpoint_share_one_keep_alive_connection() -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]
+        port = runner.addresses[0][1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         try:
             return [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
@@ -251,9 +277,9 @@ async def endpoint_calls_as_seen_by_a_server(endpoint_factory) -> Tuple[list, li
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    port = runner.addresses[0][1]
     endpoint = endpoint_factory(f"http://127.0.0.1:{port}/base")
-    calls = [
+    calls: List[Dict[str, Any]] = [
         dict(method="post", json={"n": 1}),
         dict(method="get", subpath="text", params={"q": "x"}),
         dict(method="post", subpath="missing", json={}),
@@ -282,8 +308,13 @@ def test_endpoint_requests_through_the_shared_session_are_rasas_requests() -> No
     from rasa_internals import patches
 
     def endpoint(url: str) -> EndpointConfig:
-        return EndpointConfig(url, params={"a": "1"}, headers={"X-Custom": "v"},
-                              basic_auth={"username": "u", "password": "p"}, token="secret")
+        return EndpointConfig(
+            url,
+            params={"a": "1"},
+            headers={"X-Custom": "v"},
+            basic_auth={"username": "u", "password": "p"},
+            token="secret",
+        )
 
     original = EndpointConfig.session
     try:
@@ -326,14 +357,17 @@ def arithmetic_runner(tmp_path: Path):
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
     node = lambda fn, needs, target=False: SchemaNode(  # noqa: E731
-        needs=needs, uses=Arithmetic.Node, constructor_name="create", fn=fn, config={}, is_target=target)
-    schema = GraphSchema({
-        "double": node("double", {"value": "__x__"}),
-        "quadruple": node("double", {"value": "double"}),
-        "sum": node("add", {"left": "quadruple", "right": "double"}, target=True),
-        "unneeded": node("double", {"value": "__x__"}),
-        "other_sum": node("add", {"left": "unneeded", "right": "__y__"}, target=True),
-    })
+        needs=needs, uses=Arithmetic.Node, constructor_name="create", fn=fn, config={}, is_target=target
+    )
+    schema = GraphSchema(
+        {
+            "double": node("double", {"value": "__x__"}),
+            "quadruple": node("double", {"value": "double"}),
+            "sum": node("add", {"left": "quadruple", "right": "double"}, target=True),
+            "unneeded": node("double", {"value": "__x__"}),
+            "other_sum": node("add", {"left": "unneeded", "right": "__y__"}, target=True),
+        }
+    )
     return DaskGraphRunner.create(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "m"))
 
 
@@ -346,7 +380,7 @@ def test_sequential_graph_runs_give_dasks_results_running_only_the_needed_nodes(
     original = DaskGraphRunner.run
     runs = [({"__x__": 3}, ["sum"]), ({"__x__": 5}, ["double", "sum"]), ({"__x__": 1, "__y__": 10}, None)]
     try:
-        results = {}
+        results: Dict[str, list] = {}
         for name in ("dask", "sequential"):
             if name == "sequential":
                 patches.sequential_graph_runs()

@@ -20,15 +20,27 @@ PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config.yml"
 EXAMPLES = {
     "greet": ["hello", "hi there", "good morning", "hey", "안녕하세요"],
-    "ask_frequency": ["how often should I exfoliate", "how many times a week do I use a mask",
-                      "how frequently can I use vitamin c", "how often for the clay mask", "각질팩 얼마나 자주"],
-    "report_symptom": ["my mole is bleeding", "a rash is spreading on my face", "my skin is swollen and hot",
-                       "the cut on my cheek won't heal", "피가 나요"],
+    "ask_frequency": [
+        "how often should I exfoliate",
+        "how many times a week do I use a mask",
+        "how frequently can I use vitamin c",
+        "how often for the clay mask",
+        "각질팩 얼마나 자주",
+    ],
+    "report_symptom": [
+        "my mole is bleeding",
+        "a rash is spreading on my face",
+        "my skin is swollen and hot",
+        "the cut on my cheek won't heal",
+        "피가 나요",
+    ],
 }
 
 
 def training_data() -> TrainingData:
-    return TrainingData([Message.build(text=text, intent=intent) for intent, texts in EXAMPLES.items() for text in texts])
+    return TrainingData(
+        [Message.build(text=text, intent=intent) for intent, texts in EXAMPLES.items() for text in texts]
+    )
 
 
 def ranking(classifier: TfidfIntentClassifier, text: str) -> List[dict]:
@@ -99,7 +111,9 @@ def test_one_text_scorer_gives_scikit_learns_probabilities() -> None:
 
     examples = [m for m in load_data(str(PROJECT / "data" / "nlu")).intent_examples if m.get("text")]
     texts = [m.get("text") for m in examples]
-    model = IntentModel.untrained(TfidfIntentClassifier.get_default_config()).fit(texts, [m.get("intent") for m in examples])
+    model = IntentModel.untrained(TfidfIntentClassifier.get_default_config()).fit(
+        texts, [m.get("intent") for m in examples]
+    )
     assert OneTextScorer.supports(model)
     scorer = OneTextScorer(model)
     probes = texts + ["", "???", "zzzz qqqq", "HOW OFTEN???", "각질팩은 일주일에 몇 번?", "a " * 300]
