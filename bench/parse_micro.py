@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from bench.run_bench import MESSAGES
-from rasa_internals import patches, tf_free
+import rasa_internals
+from rasa_internals import tf_free
 from serving.processes import MODEL
 
 
@@ -31,13 +32,13 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     args = parser.parse_args()
 
-    if not tf_free.model_needs_tensorflow(args.model):
+    if tf_free.stand_in_suits(args.model):
         tf_free.install()
     from rasa.core.agent import Agent
     from rasa.engine.runner.dask import DaskGraphRunner
 
     dask_run = DaskGraphRunner.run
-    patches.apply()
+    rasa_internals.apply_all()
     sequential_run = DaskGraphRunner.run
     agent = Agent.load(str(args.model))
     texts = [MESSAGES[i % len(MESSAGES)] for i in range(args.messages)]
