@@ -97,6 +97,8 @@ class Retriever:
         kind = cued or question.intent_kind
         if not topics and not unknown:
             topics = list(question.background_topics or question.context_topics)
+        elif question.is_follow_up:  # "same day as exfoliating?" after collagen masks: both
+            topics += [topic for topic in question.context_topics if topic not in topics]
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
         if unknown:
@@ -131,10 +133,18 @@ class Retriever:
         if any(mention.topic_id not in everyday for mention in mentions):
             return False
         lemmas = content_lemmas(question.text)
-        if set(lemmas) & self.store.skin_word_lemmas:
+        if set(lemmas) & (self.store.skin_word_lemmas - set(self._settings.everyday_skin_words)):
             return False
-        foreign = {lemma for lemma in lemmas if _WORD.match(lemma) and lemma not in self.store.vocabulary}
-        return len(foreign) >= self._settings.off_domain_min_foreign_words
+        return len(self._foreign_words(lemmas)) >= self._settings.off_domain_min_foreign_words
+
+    def _foreign_words(self, lemmas: List[str]) -> List[str]:
+        """Words no source, fact or topic uses, nor a typo of one ("tims" is "times")."""
+        return [
+            lemma for lemma in dict.fromkeys(lemmas)
+            if _WORD.match(lemma) and lemma not in self.store.vocabulary
+            and process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
+                                   score_cutoff=self._settings.typo_min_ratio) is None
+        ]
 
     def suggestions_for(self, text: str) -> List[Fact]:
         """The facts closest to ``text``, for "did you mean" buttons."""
@@ -232,7 +242,9 @@ class Retriever:
         if not set(topics) <= self.store.weak_topics:
             return True
         if not unknown:
-            return False
+            lemmas = content_lemmas(text)
+            return bool(set(lemmas) & self.store.skin_word_lemmas) and (
+                len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words)
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]

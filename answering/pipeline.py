@@ -99,9 +99,10 @@ class Assistant:
         several = len(questions) > 1 or understanding.is_post
         background = self.retriever.topics_of(turn.text) if several else []
         skin_context = several and self.retriever.has_skin_words(turn.text)
-        uses_context = turn.intent != FALLBACK_INTENT and (
-            turn.intent != OUT_OF_SCOPE_INTENT or understanding.refers_back
-        )
+        # A message the NLU could not place, or put out of scope, is read as a follow-up only
+        # when it points back ("how long does that take?"): guessing that "blah" means "tell
+        # me more about collagen masks" would answer the wrong question.
+        uses_context = understanding.refers_back or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         results: List[Result] = []
         for text in questions:
             question = Question(
@@ -113,7 +114,7 @@ class Assistant:
                 context_topics=turn.last_topics if uses_context else (),
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
-                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not (
+                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not (
                     understanding.refers_back and turn.last_topics),
                 background_topics=background,
                 skin_context=skin_context,

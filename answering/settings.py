@@ -50,6 +50,7 @@ class Gather:
     typo_min_ratio: int
     everyday_topics: Tuple[str, ...]
     off_domain_min_foreign_words: int
+    everyday_skin_words: Tuple[str, ...]
     weights: Dict[str, float]
 
 
