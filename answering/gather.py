@@ -125,25 +125,33 @@ class Retriever:
         I change my car oil?" ("oil"), "my bathroom sink is clogged again" ("clogged"). It has no
         skin word, names no topic that only skin care uses (an NLU entity alone doesn't count:
         the CRF tags "wash" in "wash my car" too), and has words that no source, fact or topic
-        uses ("car", "sink"): at least ``off_domain_min_foreign_words`` of them, since one
-        stray word ("how often should I exfoliate in winter?") is no other subject."""
+        uses ("car", "sink"): at least ``off_domain_min_foreign_words`` of them, one more where
+        a word with other lives is there, since one stray word ("how often should I exfoliate in
+        winter?", "does drinking water help pores?") is no other subject."""
         if question.skin_context or unknown:
             return False
-        everyday = self.store.weak_topics | set(self._settings.everyday_topics)
-        if any(mention.topic_id not in everyday for mention in mentions):
+        everyday_topics = set(self._settings.everyday_topics)
+        if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in mentions):
             return False
-        lemmas = content_lemmas(question.text)
-        if set(lemmas) & (self.store.skin_word_lemmas - set(self._settings.everyday_skin_words)):
+        lemmas = set(content_lemmas(question.text))
+        everyday_skin_words = set(self._settings.everyday_skin_words)
+        if lemmas & (self.store.skin_word_lemmas - everyday_skin_words):
             return False
-        return len(self._foreign_words(lemmas)) >= self._settings.off_domain_min_foreign_words
+        # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
+        # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted.
+        has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
+        needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
+        return len(self._foreign_words(list(lemmas))) >= needed
 
     def _foreign_words(self, lemmas: List[str]) -> List[str]:
-        """Words no source, fact or topic uses, nor a typo of one ("tims" is "times")."""
+        """Words no source, fact or topic uses, nor a typo of one ("exfolate"); words shorter than
+        ``foreign_min_chars`` must match exactly ("car" is no typo of "care", "tims" is foreign)."""
         return [
-            lemma for lemma in dict.fromkeys(lemmas)
+            lemma for lemma in sorted(set(lemmas))
             if _WORD.match(lemma) and lemma not in self.store.vocabulary
-            and process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
-                                   score_cutoff=self._settings.typo_min_ratio) is None
+            and (len(lemma) < self._settings.foreign_min_chars  # "car" is no typo of "care"
+                 or process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
+                                       score_cutoff=self._settings.typo_min_ratio) is None)
         ]
 
     def suggestions_for(self, text: str) -> List[Fact]:

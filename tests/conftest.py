@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.build import build
-from answering.retrieval import Retriever
+from answering.gather import Retriever
 from knowledge.store import FactStore, default_store
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from answering.retrieval import Outcome, Question, Retriever
+from answering.gather import Outcome, Question, Retriever
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,8 @@ def test_a_term_the_documents_never_mention_is_named(retriever: Retriever) -> No
 def test_a_detail_the_topic_lacks_is_not_answered_with_something_nearby(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("how often should I use retinol?", intent_kind="frequency"))
     assert result.outcome is Outcome.DETAIL_NOT_COVERED
-    assert result.missing == "how often to use retinol"
+    assert result.missing == "detail_frequency"
+    assert result.topics[0] == "retinol"
     assert result.suggestions
 
 
@@ -94,10 +95,10 @@ import json, sys
 from pathlib import Path
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
-from actions.actions import retriever
-from answering.retrieval import Question
+from actions.actions import assistant
+from answering.gather import Question
 
-retrieve = retriever().retrieve
+retrieve = assistant().retriever.retrieve
 # NLU examples and the held-out turns (as probes only: nothing is learned from them here).
 texts = [m.get("text") for m in load_data("data/nlu").training_examples if m.get("text")]
 for path in sorted(Path("tests/eval").glob("conversations*.yml")):
