@@ -21,6 +21,7 @@ from rasa.core.channels.rest import RestInput
 
 from channels.limits import load_limits
 from channels.validation import is_well_formed, metadata_problem, parse_json_body, sender_problem
+from texts import LANGUAGES, say, written_language
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +29,22 @@ LIMITS = load_limits().rest
 MAX_MESSAGE_CHARS = LIMITS.message_max_chars
 MAX_SENDER_CHARS = LIMITS.sender_max_chars
 DEFAULT_SENDER = "default"
-EMPTY_REPLY = (
-    "Your message was empty. Ask me anything about pore care, "
-    "for example \"how often should I exfoliate?\""
-)
-TOO_LONG_REPLY = (
-    "That message is too long for me ({length:,} characters). Please ask one question "
-    f"in under {MAX_MESSAGE_CHARS:,} characters."
-)
+
+
+def reply_language(text: str, metadata: Optional[Dict[Text, Any]]) -> str:
+    """The language of a reply sent without running the assistant: the message's script, else
+    the language the client reported (the web chat sends the browser's), else English."""
+    reported = metadata.get("language") if metadata else None
+    fallback = reported[:2].lower() if isinstance(reported, str) and reported[:2].lower() in LANGUAGES else "en"
+    return written_language(text) or fallback
+
+
+def empty_reply(language: str) -> str:
+    return say("empty_message", language)
+
+
+def too_long_reply(length: int, language: str) -> str:
+    return say("too_long", language, length=f"{length:,}", limit=f"{MAX_MESSAGE_CHARS:,}")
 
 
 def _bad_request(reason: Text, request: Request, status: int = 400) -> HTTPResponse:
@@ -94,10 +103,11 @@ class ValidatingRestInput(RestInput):
             sender, text = fields["sender"], fields["text"]
             if not text:
                 logger.info("rest: empty message from sender %s", sender)
-                return _direct_reply(sender, EMPTY_REPLY)
+                return _direct_reply(sender, empty_reply(reply_language(text, fields["metadata"])))
             if len(text) > MAX_MESSAGE_CHARS:
                 logger.info("rest: %d-character message from sender %s", len(text), sender)
-                return _direct_reply(sender, TOO_LONG_REPLY.format(length=len(text)))
+                language = reply_language(text, fields["metadata"])
+                return _direct_reply(sender, too_long_reply(len(text), language))
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -45,7 +45,7 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
 
 from channels.limits import load_limits
-from channels.rest import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY
+from channels.rest import MAX_MESSAGE_CHARS, empty_reply, too_long_reply
 from channels.validation import is_well_formed, parse_json_body
 from channels.telegram_webhook import (
     DEFAULT_API_URL,
@@ -55,6 +55,7 @@ from channels.telegram_webhook import (
     register_webhook,
     settings_from_env,
 )
+from texts import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +194,13 @@ def _from_bot(item: Dict[Text, Any]) -> bool:
     return isinstance(sender, dict) and sender.get("is_bot") is True
 
 
+def _user_language(message: Dict[str, Any]) -> str:
+    """The sender's Telegram language (``from.language_code``) when the assistant speaks it."""
+    sender = message.get("from")
+    code = sender.get("language_code") if isinstance(sender, dict) else None
+    return code[:2].lower() if isinstance(code, str) and code[:2].lower() in LANGUAGES else "en"
+
+
 def _screen_message(message: Any) -> Screening:
     chat = _chat(message)
     if chat is None:
@@ -208,9 +216,9 @@ def _screen_message(message: Any) -> Screening:
         return Screening(IGNORE, "message in a group or channel", chat_id)
     if isinstance(text, str):
         if not text.strip():
-            return Screening(REPLY, "empty message", chat_id, EMPTY_REPLY)
+            return Screening(REPLY, "empty message", chat_id, empty_reply(_user_language(message)))
         if len(text) > MAX_MESSAGE_CHARS:
-            return Screening(REPLY, "message too long", chat_id, TOO_LONG_REPLY.format(length=len(text)))
+            return Screening(REPLY, "message too long", chat_id, too_long_reply(len(text), _user_language(message)))
         return Screening(PASS, "text message", chat_id)
     content = next((key for key in NON_TEXT_CONTENT if message.get(key) is not None), None)
     if content is None:
@@ -349,6 +357,16 @@ class SecureTelegramInput(TelegramInput):
                 logger.info("telegram: TELEGRAM_WEBHOOK_URL not set; register it with `make telegram-webhook`")
         except TelegramConfigError as error:
             logger.error("telegram: start-up check failed: %s", error)
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """The sender's Telegram language, so that a first message with no words ("👍", a
+        button) is answered in it; the message's own script still comes first."""
+        update = request.json if isinstance(request.json, dict) else {}
+        message = update.get("message") or update.get("callback_query")
+        sender = message.get("from") if isinstance(message, dict) else None
+        if not isinstance(sender, dict) or not isinstance(sender.get("language_code"), str):
+            return None
+        return {"language": _user_language(message)}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         output = self.get_output_channel()

@@ -50,11 +50,18 @@
     return id;
   }
 
+  // The page's own labels follow the browser's language; it is sent with each message so that
+  // a reply to a message with no words (a button, an emoji) is in it too.
+  var BROWSER_LANGUAGE = ((navigator.languages && navigator.languages[0]) || navigator.language || 'en').slice(0, 2).toLowerCase();
+  var LABELS = BROWSER_LANGUAGE === 'ko'
+    ? { placeholder: '모공 관리에 대해 물어보세요…', send: '메시지 보내기' }
+    : { placeholder: 'Ask about pore care…', send: 'Send message' };
+
   function askRasa(message) {
     return fetch(WEBHOOK, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sender: senderId(), message: message })
+      body: JSON.stringify({ sender: senderId(), message: message, metadata: { language: BROWSER_LANGUAGE } })
     }).then(function (response) {
       if (!response.ok) throw new Error('Rasa answered HTTP ' + response.status);
       return response.json();
@@ -145,7 +152,7 @@
     var buttons = root.querySelectorAll('#input .input-button');
     var submit = buttons[buttons.length - 1];  // the only input button: no files or microphone
     if (submit && !submit.hasAttribute('aria-label')) {
-      label(submit, { role: 'button', tabindex: '0', 'aria-label': 'Send message' });
+      label(submit, { role: 'button', tabindex: '0', 'aria-label': LABELS.send });
       submit.addEventListener('keydown', function (event) {
         if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); submit.click(); }
       });
@@ -179,7 +186,7 @@
     chat.browserStorage = { key: KEY + ':messages', maxMessages: 200 };
     chat.remarkable = { html: false, breaks: true, linkTarget: '_blank' };
     chat.textInput = {
-      placeholder: { text: 'Ask about pore care…' },
+      placeholder: { text: LABELS.placeholder },
       characterLimit: 2000,
       styles: { container: { borderRadius: '20px', border: '1px solid #9bb', boxShadow: 'none', width: '80%' } }
     };
