@@ -89,9 +89,10 @@ def choose_threshold(
     """The lowest threshold (of a 0.01 grid, at least ``floor``) whose false-positive rate on
     the non-symptom examples is at most ``max_false_positive_rate``."""
     negatives = probabilities[~is_symptom]
-    for threshold in np.arange(floor, 1.0, 0.01):
+    for hundredths in range(int(round(floor * 100)), 101):
+        threshold = hundredths / 100  # the value used at prediction time, compared the same way
         if negatives.size == 0 or np.mean(negatives >= threshold) <= max_false_positive_rate:
-            return float(round(threshold, 2))
+            return threshold
     return 1.0
 
 

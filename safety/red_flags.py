@@ -12,8 +12,10 @@ How a message is matched:
 - English patterns run on the message lower-cased, with typographic apostrophes made plain
   and runs of white space made one space.
 - Korean patterns run on the message with **all white space removed**, so "피가 나요",
-  "피가나요" and "피 가 나 요" are the same text; the patterns match stems ("부었", "부어",
-  "붓고"), so 반말, 존댓말 and noun-style endings (부었어 / 부었어요 / 부음) all match.
+  "피가나요" and "피 가 나 요" are the same text, and also on the message as written, where a
+  word boundary still shows ("다시 점이": 점 is a word there, not the end of 다시점); the
+  patterns match stems ("부었", "부어", "붓고"), so 반말, 존댓말 and noun-style endings
+  (부었어 / 부었어요 / 부음) all match.
 - A pattern may use a cue list by name, ``<<name>>``: the cue's alternatives joined into one
   non-capturing group (cues are defined per language in the same file).
 - A sign may list ``unless`` patterns (the worry question ignores a message about teeth or
@@ -73,17 +75,25 @@ class Sign:
     def search(self, texts: Dict[str, str]) -> Optional[Tuple[str, str]]:
         """(language, matched text) of the first pattern that matches, or None."""
         for language in LANGUAGES:
-            text = texts[language]
             for pattern in self.patterns.get(language, ()):
-                match = pattern.search(text)
-                if match:
-                    if self._excluded(texts):
-                        return None
-                    return language, match.group(0)
+                for text in _texts_for(language, texts):
+                    match = pattern.search(text)
+                    if match:
+                        if self._excluded(texts):
+                            return None
+                        return language, match.group(0)
         return None
 
     def _excluded(self, texts: Dict[str, str]) -> bool:
-        return any(p.search(texts[language]) for language in LANGUAGES for p in self.unless.get(language, ()))
+        return any(
+            p.search(text) for language in LANGUAGES for p in self.unless.get(language, ())
+            for text in _texts_for(language, texts)
+        )
+
+
+def _texts_for(language: str, texts: Dict[str, str]) -> Tuple[str, ...]:
+    """English: the spaced text. Korean: the space-free text, then the spaced one."""
+    return (texts["ko"], texts["en"]) if language == "ko" else (texts["en"],)
 
 
 class Detector:
