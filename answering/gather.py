@@ -110,6 +110,11 @@ class Retriever:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
         return self._answer_free_text(text, kind)
 
+    def closest(self, text: str, facts: List[Fact]) -> Optional[Fact]:
+        """Of ``facts``, the one whose phrasings are closest to ``text`` (the first among equals)."""
+        lemmas = content_lemmas(text)
+        return max(facts, key=lambda fact: _wording(lemmas, fact, self._idf, self._rarest_idf), default=None)
+
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first."""
         return self._specific_first([mention.topic_id for mention in self.topic_matcher.mentions(text)])

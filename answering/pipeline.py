@@ -13,7 +13,7 @@ from answering import compose
 from answering.decide import Decision, Reply, decide
 from answering.gather import Question, Result, Retriever
 from answering.settings import settings
-from answering.understand import Turn, Understanding, understand
+from answering.understand import Turn, Understanding, cued_kind, understand
 from knowledge.store import Fact, FactStore
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,15 @@ class Assistant:
             slots = {"last_topics": decision.topics, "last_kind": decision.kind}
         return Response(compose.not_answered(self.store, decision, language), slots), why
 
+    def _follows_on(self, turn: Turn, understanding: Understanding) -> bool:
+        """Whether a message continues the conversation's subject: it points back ("how long
+        does that take?"), or it is short and asks a kind of question or names a topic ("what
+        kind of environmental stuff?") without being a new subject of its own."""
+        if understanding.refers_back or understanding.is_follow_up:
+            return True
+        short = len(turn.text.split()) <= settings().understand.follow_up_max_words
+        return short and (cued_kind(turn.text) is not None or bool(self.retriever.topics_of(turn.text)))
+
     def _small_talk(self, reply: str, language: str) -> List[compose.Message]:
         """A small-talk reply; the greeting offers example questions as buttons."""
         message: compose.Message = compose.text_only(reply, language)
@@ -102,7 +111,8 @@ class Assistant:
         # A message the NLU could not place, or put out of scope, is read as a follow-up only
         # when it points back ("how long does that take?"): guessing that "blah" means "tell
         # me more about collagen masks" would answer the wrong question.
-        uses_context = understanding.refers_back or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+        follows_on = bool(turn.last_topics) and self._follows_on(turn, understanding)
+        uses_context = follows_on or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         results: List[Result] = []
         for text in questions:
             question = Question(
@@ -117,7 +127,8 @@ class Assistant:
                 needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not (
                     understanding.refers_back and turn.last_topics),
                 background_topics=background,
-                skin_context=skin_context,
+                # A follow-up is about the last answer's subject, whatever its own words.
+                skin_context=skin_context or follows_on,
             )
             results.append(self.retriever.retrieve(question))
         decision = decide(results, settings().understand.max_answered_questions,
@@ -153,11 +164,12 @@ class Assistant:
             return None
         named = set(self.retriever.topics_of(turn.text))
         lowered = turn.text.lower()
-        for item in items:
-            fact = self.store.fact(item.fact_id)
-            if fact is not None and (named & set(fact.topics) or item.label.lower() in lowered):
-                return fact
-        return None
+        candidates = [
+            fact for fact in (self.store.fact(item.fact_id) for item in items)
+            if fact is not None and (named & set(fact.topics) or any(i.label.lower() in lowered for i in items
+                                                                     if i.fact_id == fact.id))
+        ]
+        return self.retriever.closest(turn.text, candidates)
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """"영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""

@@ -37,6 +37,7 @@ class Understand:
     question_sentence: Pattern[str]
     max_answered_questions: int
     long_message_words: int
+    follow_up_max_words: int
     kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
     detail_cues: Tuple[DetailCue, ...]
 
@@ -74,6 +75,7 @@ def _understand(raw: dict) -> Understand:
         question_sentence=_compiled(raw["question_sentence"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
+        follow_up_max_words=raw["follow_up_max_words"],
         kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
         detail_cues=tuple(
             DetailCue(
