@@ -149,14 +149,16 @@ class Retriever:
         return len(self._foreign_words(list(lemmas))) >= needed
 
     def _foreign_words(self, lemmas: List[str]) -> List[str]:
-        """Words no source, fact or topic uses, nor a typo of one ("exfolate"); words shorter than
-        ``foreign_min_chars`` must match exactly ("car" is no typo of "care", "tims" is foreign)."""
+        """Real words that no source, fact or topic uses: a long word that is no typo of one
+        ("exfolate" is), a short one that English uses ("car", "sink"; "wek" is a typo), and no
+        chat filler ("lol", "tho")."""
+        fillers = set(self._settings.filler_words)
         return [
             lemma for lemma in sorted(set(lemmas))
-            if _WORD.match(lemma) and lemma not in self.store.vocabulary
-            and (len(lemma) < self._settings.foreign_min_chars  # "car" is no typo of "care"
-                 or process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
-                                       score_cutoff=self._settings.typo_min_ratio) is None)
+            if _WORD.match(lemma) and lemma not in self.store.vocabulary and lemma not in fillers
+            and (lemma in self.store.short_words if len(lemma) < self._settings.foreign_min_chars
+                 else process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
+                                         score_cutoff=self._settings.typo_min_ratio) is None)
         ]
 
     def suggestions_for(self, text: str) -> List[Fact]:

@@ -52,6 +52,7 @@ class Gather:
     everyday_topics: Tuple[str, ...]
     off_domain_min_foreign_words: int
     everyday_skin_words: Tuple[str, ...]
+    filler_words: Tuple[str, ...]
     weights: Dict[str, float]
 
 

@@ -237,13 +237,14 @@ def coverage_report(
     return problems, "\n".join(lines)
 
 
-def _common_words(min_log_prob: float) -> List[str]:
-    """Frequent English words of five letters or more, from spacy-lookups-data."""
+def _english_words(min_log_prob: float, min_chars: int, max_chars: int) -> List[str]:
+    """English words of ``min_chars`` to ``max_chars`` letters at least this frequent (log
+    probability), from spacy-lookups-data."""
     # The table's own loader keeps only hashes of the words, so read the packaged file.
     probabilities = srsly.read_gzip_json(resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz")
     return sorted(
         word for word, log_prob in probabilities.items()
-        if log_prob >= min_log_prob and len(word) >= 5 and word.isalpha() and word.islower()
+        if log_prob >= min_log_prob and min_chars <= len(word) <= max_chars and word.isalpha() and word.islower()
     )
 
 
@@ -292,7 +293,8 @@ def build(project: Path) -> Tuple[dict, str]:
         "skincare_terms": skincare_terms,
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
         "skin_word_lemmas": sorted({lemma for word in settings["domain_words"] for lemma in content_lemmas(word)}),
-        "common_words": _common_words(settings["common_word_min_log_prob"]),
+        "common_words": _english_words(settings["common_word_min_log_prob"], 5, 99),
+        "short_words": _english_words(settings["short_word_min_log_prob"], 3, 4),
         "vocabulary": _vocabulary(documents, facts, topics, settings["domain_words"]),
         "weak_topics": settings["weak_topics"],
         "greeting_facts": settings["greeting_facts"],

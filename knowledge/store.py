@@ -82,6 +82,8 @@ class FactStore:
     vocabulary: frozenset
     skin_word_lemmas: frozenset
     common_words: frozenset
+    # Real English words of three or four letters ("car", "sink"), as against typos ("wek").
+    short_words: frozenset
     greeting_facts: Tuple[str, ...]
 
     def fact(self, fact_id: str) -> Optional[Fact]:
@@ -137,6 +139,7 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
         vocabulary=frozenset(raw["vocabulary"]),
         skin_word_lemmas=frozenset(raw["skin_word_lemmas"]),
         common_words=frozenset(raw["common_words"]),
+        short_words=frozenset(raw["short_words"]),
         greeting_facts=tuple(raw["greeting_facts"]),
     )
 
