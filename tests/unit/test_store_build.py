@@ -76,12 +76,12 @@ def test_a_third_document_needs_no_code_change(project_copy: Path) -> None:
     }]}), encoding="utf-8")
     store, report = build(project_copy)
     assert "steam_what_is" in [fact["id"] for fact in store["facts"]]
-    assert "Steam care" in [document["title"] for document in store["documents"]]
+    assert "Steam care" in [document["title"]["en"] for document in store["documents"]]
     assert "uncovered: 0" in report
 
 
 def test_facts_keep_the_documents_numbers(built_store: dict) -> None:
-    answers = {fact["id"]: fact["answer"] for fact in built_store["facts"]}
+    answers = {fact["id"]: fact["answer"]["en"] for fact in built_store["facts"]}
     assert "1–2" in answers["collagen_mask_frequency"] or "1-2" in answers["collagen_mask_frequency"]
     assert "7%" in answers["vitamin_c_concentration"]
     assert "once or twice" in answers["exfoliating_pack_frequency"]
@@ -91,3 +91,12 @@ def test_greeting_examples_are_real_facts(built_store: dict) -> None:
     fact_ids = {fact["id"] for fact in built_store["facts"]}
     assert len(built_store["greeting_facts"]) == 3
     assert set(built_store["greeting_facts"]) <= fact_ids
+
+
+def test_a_translation_that_changes_a_number_fails_the_build() -> None:
+    from knowledge.build import translation_problems
+
+    fact = {"id": "x", "question": "q", "answer": "Use it 1-2 times a week.", "question_ko": "q", "answer_ko": "주 1~3회 써요."}
+    assert translation_problems(fact, ["en", "ko"]) == ["x: `answer_ko` states ['1', '3'], the English answer ['1', '2']"]
+    assert translation_problems({**fact, "answer_ko": "주 1~2회 써요."}, ["en", "ko"]) == []
+    assert translation_problems({**fact, "answer_ko": ""}, ["en", "ko"]) == ["x: `answer_ko` is missing"]
