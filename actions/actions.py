@@ -1,7 +1,6 @@
 """The actions that speak. Each reads the turn from the tracker, asks the answering pipeline
 or the reply catalogue, and returns the slots to remember; none holds wording of its own."""
 
-from actions.referral import ActionReferDermatologist  # noqa: F401
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -9,10 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.referral import ActionReferDermatologist
 from answering.pipeline import Assistant
 from answering.understand import Turn, conversation_language
 from knowledge.store import default_store
+from safety.red_flags import detect
 from texts import say
+
 
 @lru_cache(maxsize=1)
 def assistant() -> Assistant:
@@ -60,10 +62,13 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        response = assistant().respond(turn_from(tracker))
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        turn = turn_from(tracker)
+        if not turn.text.startswith("/") and detect(turn.text) is not None:
+            # The NLU already turns these into `report_symptom`; this is the net under the net
+            # (a model trained before a rule was added): no cosmetic answer to a red flag.
+            return await ActionReferDermatologist().run(dispatcher, tracker, domain)
+        response = assistant().respond(turn)
         for message in response.messages:
             dispatcher.utter_message(**message)
         return [SlotSet(name, value) for name, value in response.slots.items()]
@@ -75,9 +80,7 @@ class ActionDefaultFallback(Action):
     def name(self) -> Text:
         return "action_default_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         language, events = _language(tracker)
         dispatcher.utter_message(text=say("default", language))
         return events

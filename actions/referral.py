@@ -46,13 +46,18 @@ class ActionReferDermatologist(Action):
         return "action_refer_dermatologist"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         finding = detect(text)
         language = referral_language(text, tracker)
         logger.info(
-            "referral: %s (%s)", finding.sign if finding else "classifier", finding.urgency if finding else "soon",
+            "referral: %s (%s)",
+            finding.sign if finding else "classifier",
+            finding.urgency if finding else "soon",
         )
         for message in referral_messages(finding, language):
             dispatcher.utter_message(text=message)

@@ -33,8 +33,12 @@ def text_only(key: str, language: str) -> Message:
 
 def source_line(store: FactStore, fact: Fact, language: str) -> str:
     titles = [
-        say("source_title", language, title=store.document_title(document_id, language),
-            original=store.document_title(document_id))
+        say(
+            "source_title",
+            language,
+            title=store.document_title(document_id, language),
+            original=store.document_title(document_id),
+        )
         for document_id in fact.document_ids
     ]
     return say("source_line", language, titles=say("source_titles_joiner", language).join(titles))
@@ -54,7 +58,9 @@ def answers(
     if with_disclaimer:
         messages[-1]["text"] += f"\n\n{say('disclaimer', language)}"
     if decision.more:
-        messages.append({"text": say("more_questions", language), "buttons": suggestion_buttons(decision.more, language)})
+        messages.append(
+            {"text": say("more_questions", language), "buttons": suggestion_buttons(decision.more, language)}
+        )
     else:
         messages[-1]["buttons"] = suggestion_buttons(related, language)
     return messages

@@ -45,7 +45,11 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
         first = next(r for r in results if r.outcome is Outcome.ANSWER)
         facts = [r.fact for r in answered if r.fact is not None]
         return Decision(
-            Reply.ANSWER, facts=facts[:max_answers], uncovered=uncovered, topics=first.topics, kind=first.kind,
+            Reply.ANSWER,
+            facts=facts[:max_answers],
+            uncovered=uncovered,
+            topics=first.topics,
+            kind=first.kind,
             more=facts[max_answers:],
             suggestions=[fact for r in answered for fact in r.suggestions if fact not in facts],
         )
@@ -53,8 +57,14 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
     if any(r.outcome is not Outcome.OUT_OF_DOMAIN for r in results):
         first = next(r for r in results if r.outcome is not Outcome.OUT_OF_DOMAIN)
     if first.outcome is Outcome.DETAIL_NOT_COVERED:
-        return Decision(Reply.DETAIL_NOT_COVERED, detail=first.missing, topic=first.topics[0],
-                        topics=first.topics, kind=first.kind, suggestions=first.suggestions)
+        return Decision(
+            Reply.DETAIL_NOT_COVERED,
+            detail=first.missing,
+            topic=first.topics[0],
+            topics=first.topics,
+            kind=first.kind,
+            suggestions=first.suggestions,
+        )
     if first.outcome is Outcome.OUT_OF_DOMAIN:
         return Decision(Reply.OUT_OF_DOMAIN)
     if first.outcome is Outcome.NOT_COVERED and not understood_by_nlu:

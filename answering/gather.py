@@ -81,12 +81,16 @@ class Retriever:
     def retrieve(self, question: Question) -> Result:
         terms = [] if question.ignore_uncovered else self._term_spans(question.text)
         mentions = [  # "hyaluronic acid" is a term of its own, not the topic "acids"
-            m for m in self.topic_matcher.mentions(question.text)
+            m
+            for m in self.topic_matcher.mentions(question.text)
             if not any(start <= m.start and m.end <= end for _, start, end in terms)
         ]
         topics = self._specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
-        unknown = [question.text[start:end] for _, start, end in terms  # as the person wrote it
-                   if not any(m.start < end and start < m.end for m in mentions)]
+        unknown = [
+            question.text[start:end]
+            for _, start, end in terms  # as the person wrote it
+            if not any(m.start < end and start < m.end for m in mentions)
+        ]
         if not question.ignore_uncovered:
             unknown += self._foreign_entities(question.entity_values)
         if question.needs_specific_topic and not self._names_skin_care(question.text, topics, unknown, terms):
@@ -102,9 +106,14 @@ class Retriever:
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
         if unknown:
-            return Result(Outcome.TERM_NOT_COVERED, topics=topics, kind=kind, missing=unknown[0],
-                          suggestions=self._suggestions(question.text, topics, exclude=None),
-                          reason=f"uncovered term {unknown[0]!r}")
+            return Result(
+                Outcome.TERM_NOT_COVERED,
+                topics=topics,
+                kind=kind,
+                missing=unknown[0],
+                suggestions=self._suggestions(question.text, topics, exclude=None),
+                reason=f"uncovered term {unknown[0]!r}",
+            )
         text = _with_aliases(question.text, mentions)
         if topics:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
@@ -154,11 +163,19 @@ class Retriever:
         chat filler ("lol", "tho")."""
         fillers = set(self._settings.filler_words)
         return [
-            lemma for lemma in sorted(set(lemmas))
-            if _WORD.match(lemma) and lemma not in self.store.vocabulary and lemma not in fillers
-            and (lemma in self.store.short_words if len(lemma) < self._settings.foreign_min_chars
-                 else process.extractOne(lemma, self._vocabulary, scorer=fuzz.ratio,
-                                         score_cutoff=self._settings.typo_min_ratio) is None)
+            lemma
+            for lemma in sorted(set(lemmas))
+            if _WORD.match(lemma)
+            and lemma not in self.store.vocabulary
+            and lemma not in fillers
+            and (
+                lemma in self.store.short_words
+                if len(lemma) < self._settings.foreign_min_chars
+                else process.extractOne(
+                    lemma, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._settings.typo_min_ratio
+                )
+                is None
+            )
         ]
 
     def suggestions_for(self, text: str) -> List[Fact]:
@@ -171,19 +188,31 @@ class Retriever:
         candidates = self.store.facts_about(topics)
         for detail in asked_details(text):
             candidates = [
-                fact for fact in candidates
-                if (detail.fact_kind and detail.fact_kind in fact.kinds) or (detail.has and detail.has.search(fact.answer))
+                fact
+                for fact in candidates
+                if (detail.fact_kind and detail.fact_kind in fact.kinds)
+                or (detail.has and detail.has.search(fact.answer))
             ]
             if not candidates:
-                return Result(Outcome.DETAIL_NOT_COVERED, topics=topics, kind=kind, missing=detail.reply,
-                              suggestions=self._suggestions(text, topics, exclude=None),
-                              reason=f"no {topics[0]} fact has the detail {detail.reply}")
+                return Result(
+                    Outcome.DETAIL_NOT_COVERED,
+                    topics=topics,
+                    kind=kind,
+                    missing=detail.reply,
+                    suggestions=self._suggestions(text, topics, exclude=None),
+                    reason=f"no {topics[0]} fact has the detail {detail.reply}",
+                )
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
         best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores))
-        return Result(Outcome.ANSWER, fact=best, topics=topics, kind=kind,
-                      suggestions=self._suggestions(text, topics, exclude=best),
-                      reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}")
+        return Result(
+            Outcome.ANSWER,
+            fact=best,
+            topics=topics,
+            kind=kind,
+            suggestions=self._suggestions(text, topics, exclude=best),
+            reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}",
+        )
 
     def _answer_free_text(self, text: str, kind: Optional[str]) -> Result:
         lemmas = content_lemmas(text)
@@ -192,16 +221,30 @@ class Retriever:
         scores = list(self._bm25.get_scores(lemmas))
         best_index = max(range(len(scores)), key=scores.__getitem__)
         if scores[best_index] < self._settings.min_free_text_score:
-            return Result(Outcome.NOT_COVERED, kind=kind, suggestions=self._suggestions(text, [], exclude=None),
-                          reason=f"no topic, best BM25 {scores[best_index]:.1f}")
+            return Result(
+                Outcome.NOT_COVERED,
+                kind=kind,
+                suggestions=self._suggestions(text, [], exclude=None),
+                reason=f"no topic, best BM25 {scores[best_index]:.1f}",
+            )
         best = self.store.facts[best_index]
-        return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), kind=kind,
-                      suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best),
-                      reason=f"no topic, BM25 {scores[best_index]:.1f}")
+        return Result(
+            Outcome.ANSWER,
+            fact=best,
+            topics=list(best.topics[:1]),
+            kind=kind,
+            suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best),
+            reason=f"no topic, BM25 {scores[best_index]:.1f}",
+        )
 
     def _topic_score(
-        self, fact: Fact, topics: List[str], kind: Optional[str], kind_weight: float,
-        lemmas: List[str], bm25: List[float],
+        self,
+        fact: Fact,
+        topics: List[str],
+        kind: Optional[str],
+        kind_weight: float,
+        lemmas: List[str],
+        bm25: List[float],
     ) -> float:
         """Topic first, then kind (a keyword cue counts more than the NLU's guess), then how
         close the wording is to the fact's question or a paraphrase of it; among equals the
@@ -213,8 +256,14 @@ class Retriever:
         top = max(bm25) or 1.0
         focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
         wording = _wording(lemmas, fact, self._idf, self._rarest_idf)
-        return (weights["primary_topic"] * primary + coverage + kind_weight * kind_match
-                + weights["wording"] * wording + bm25[self._position[fact.id]] / top + focus)
+        return (
+            weights["primary_topic"] * primary
+            + coverage
+            + kind_weight * kind_match
+            + weights["wording"] * wording
+            + bm25[self._position[fact.id]] / top
+            + focus
+        )
 
     def _bm25_scores(self, text: str) -> List[float]:
         return list(self._bm25.get_scores(content_lemmas(text)))
@@ -259,7 +308,8 @@ class Retriever:
         if not unknown:
             lemmas = content_lemmas(text)
             return bool(set(lemmas) & self.store.skin_word_lemmas) and (
-                len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words)
+                len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words
+            )
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]
@@ -279,12 +329,19 @@ class Retriever:
         return foreign
 
     def _is_foreign(self, word: str) -> bool:
-        if len(word) < self._settings.foreign_min_chars or word in self.store.vocabulary or word in self.store.common_words:
+        if (
+            len(word) < self._settings.foreign_min_chars
+            or word in self.store.vocabulary
+            or word in self.store.common_words
+        ):
             return False
         lemma = content_lemmas(word)
         if lemma and lemma[0] in self.store.vocabulary:
             return False
-        return process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._settings.typo_min_ratio) is None
+        return (
+            process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._settings.typo_min_ratio)
+            is None
+        )
 
     def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
         """Skin-care terms from the curated list that the documents don't cover, with spans.
@@ -320,6 +377,9 @@ def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float
         return 0.0
     weight = lambda words: math.fsum(idf.get(word, rarest) for word in words)  # noqa: E731
     return max(
-        (2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing))) for phrasing in fact.phrasing_lemmas),
+        (
+            2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing)))
+            for phrasing in fact.phrasing_lemmas
+        ),
         default=0.0,
     )

@@ -48,8 +48,14 @@ class Assistant:
         language = understanding.language
         response, why = self._respond(turn, understanding)
         response.slots["language"] = language
-        logger.info("turn language=%s intent=%s questions=%d facts=%s why=%s", language, turn.intent,
-                    len(understanding.questions), response.slots.get("last_facts"), why)
+        logger.info(
+            "turn language=%s intent=%s questions=%d facts=%s why=%s",
+            language,
+            turn.intent,
+            len(understanding.questions),
+            response.slots.get("last_facts"),
+            why,
+        )
         return response
 
     def _respond(self, turn: Turn, understanding: Understanding) -> "tuple[Response, str]":
@@ -57,24 +63,31 @@ class Assistant:
         last_facts = [fact for fact in (self.store.fact(i) for i in turn.last_facts) if fact is not None]
         requested = self.store.fact(turn.requested_fact_id) if turn.requested_fact_id else None
         if requested is not None:
-            return self._answer(turn, Decision(Reply.ANSWER, facts=[requested], topics=list(requested.topics)),
-                                language), "button"
+            return self._answer(
+                turn, Decision(Reply.ANSWER, facts=[requested], topics=list(requested.topics)), language
+            ), "button"
         if understanding.switched_language and not self._asks_more_than_switching(turn):
             switched = [compose.text_only("language_switched", language)]
             if last_facts:
-                again = self._answer(turn, Decision(Reply.ANSWER, facts=last_facts, topics=list(turn.last_topics),
-                                                    kind=turn.last_kind), language)
+                again = self._answer(
+                    turn,
+                    Decision(Reply.ANSWER, facts=last_facts, topics=list(turn.last_topics), kind=turn.last_kind),
+                    language,
+                )
                 return Response(switched + again.messages, again.slots), "language switch, last answer again"
             return Response(switched), "language switch"
         if understanding.wants_source:
             if not last_facts:
                 return Response([compose.text_only("no_answer_yet", language)]), "source asked, no answer yet"
-            return Response(compose.source_quotes(self.store, last_facts, language),
-                            {"last_facts": [fact.id for fact in last_facts]}), "source of the last answer"
+            return Response(
+                compose.source_quotes(self.store, last_facts, language),
+                {"last_facts": [fact.id for fact in last_facts]},
+            ), "source of the last answer"
         item = self._chosen_item(turn, understanding, last_facts)
         if item is not None:
-            return self._answer(turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)),
-                                language), "item of the last answer"
+            return self._answer(
+                turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
+            ), "item of the last answer"
         small_talk = settings().understand.small_talk.get(turn.intent)
         if small_talk is not None:
             return Response(self._small_talk(small_talk, language)), f"small talk ({turn.intent})"
@@ -124,17 +137,20 @@ class Assistant:
                 context_topics=turn.last_topics if uses_context else (),
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
-                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not (
-                    understanding.refers_back and turn.last_topics),
+                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT
+                and not several
+                and not (understanding.refers_back and turn.last_topics),
                 background_topics=background,
                 # A follow-up is about the last answer's subject, whatever its own words.
                 skin_context=skin_context or follows_on,
             )
             results.append(self.retriever.retrieve(question))
-        decision = decide(results, settings().understand.max_answered_questions,
-                          understood_by_nlu=turn.intent != FALLBACK_INTENT)
-        return decision, "; ".join(f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})"
-                                   for r in results)
+        decision = decide(
+            results, settings().understand.max_answered_questions, understood_by_nlu=turn.intent != FALLBACK_INTENT
+        )
+        return decision, "; ".join(
+            f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
+        )
 
     def _answer(self, turn: Turn, decision: Decision, language: str) -> Response:
         answered = {fact.id for fact in decision.facts}
@@ -144,12 +160,15 @@ class Assistant:
         related = list({fact.id: fact for fact in related}.values())[: settings().gather.suggestion_count]
         messages = compose.answers(self.store, decision, language, not turn.disclaimer_shown, related)
         first = decision.facts[0]
-        return Response(messages, {
-            "last_topics": decision.topics or list(first.topics),
-            "last_kind": decision.kind or first.kinds[0],
-            "last_facts": [fact.id for fact in decision.facts],
-            "disclaimer_shown": True,
-        })
+        return Response(
+            messages,
+            {
+                "last_topics": decision.topics or list(first.topics),
+                "last_kind": decision.kind or first.kinds[0],
+                "last_facts": [fact.id for fact in decision.facts],
+                "disclaimer_shown": True,
+            },
+        )
 
     def _chosen_item(self, turn: Turn, understanding: Understanding, last_facts: List[Fact]) -> Optional[Fact]:
         """The fact behind "the second one" or "which of those is the moisturising one?",
@@ -165,14 +184,15 @@ class Assistant:
         named = set(self.retriever.topics_of(turn.text))
         lowered = turn.text.lower()
         candidates = [
-            fact for fact in (self.store.fact(item.fact_id) for item in items)
-            if fact is not None and (named & set(fact.topics) or any(i.label.lower() in lowered for i in items
-                                                                     if i.fact_id == fact.id))
+            fact
+            for fact in (self.store.fact(item.fact_id) for item in items)
+            if fact is not None
+            and (named & set(fact.topics) or any(i.label.lower() in lowered for i in items if i.fact_id == fact.id))
         ]
         return self.retriever.closest(turn.text, candidates)
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
-        """"영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""
+        """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""
         remainder = turn.text
         for cue in settings().understand.language_switch.values():
             remainder = cue.sub(" ", remainder)

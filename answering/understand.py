@@ -51,13 +51,13 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     for language, cue in cues.language_switch.items():
         if cue.search(turn.text):
             return language, True
-    written = written_language(turn.text)
+    written: Optional[str] = written_language(turn.text)
     short = len(turn.text.split()) <= cues.keep_language_max_words
     if written == "en" and turn.language_slot == "ko" and short:
         written = None
-    for language in (written, turn.language_slot, turn.channel_language):
-        if language in LANGUAGES:
-            return language, False
+    for candidate in (written, turn.language_slot, turn.channel_language):
+        if candidate is not None and candidate in LANGUAGES:
+            return candidate, False
     return DEFAULT_LANGUAGE, False
 
 

@@ -13,8 +13,8 @@ import json
 import re
 import sys
 from collections import Counter
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
 
@@ -112,11 +112,7 @@ def _nlu_blocks(nlu_dir: Path, key: str) -> Iterator[dict]:
 
 
 def _examples(block: dict) -> List[str]:
-    return [
-        line.strip()[2:].strip()
-        for line in block["examples"].splitlines()
-        if line.strip().startswith("- ")
-    ]
+    return [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip().startswith("- ")]
 
 
 def load_facts(facts_dir: Path) -> List[dict]:
@@ -180,7 +176,8 @@ def check_facts(
         problems += translation_problems(fact, languages)
         problems += [
             f"{fact_id}: item `{item.get('label')}` names unknown fact `{item.get('fact')}`"
-            for item in fact.get("items", []) if item.get("fact") not in fact_ids
+            for item in fact.get("items", [])
+            if item.get("fact") not in fact_ids
         ]
         for source in fact.get("sources", []):
             document = documents.get(source.get("document"))
@@ -200,7 +197,7 @@ def _excluded_spans(excluded: List[dict], documents: Dict[str, dict]) -> Tuple[L
     problems: List[str] = []
     spans: Dict[str, List[Span]] = {doc_id: [] for doc_id in documents}
     for entry in excluded:
-        document = documents.get(entry.get("document"))
+        document = documents.get(str(entry.get("document")))
         if document is None or not entry.get("reason"):
             problems.append(f"excluded.yml: entry needs a known document and a reason: {entry!r}")
             continue
@@ -243,7 +240,8 @@ def _english_words(min_log_prob: float, min_chars: int, max_chars: int) -> List[
     # The table's own loader keeps only hashes of the words, so read the packaged file.
     probabilities = srsly.read_gzip_json(resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz")
     return sorted(
-        word for word, log_prob in probabilities.items()
+        word
+        for word, log_prob in probabilities.items()
         if log_prob >= min_log_prob and min_chars <= len(word) <= max_chars and word.isalpha() and word.islower()
     )
 
@@ -254,7 +252,9 @@ def _vocabulary(documents: Dict[str, dict], facts: List[dict], topics: Dict[str,
     texts += [alias for topic in topics.values() for alias in topic["aliases"]]
     texts += [text for fact in facts for text in (fact["question"], fact["answer"], *fact.get("paraphrases", []))]
     docs = pipeline().pipe(texts)
-    return sorted({form for doc in docs for token in doc if token.is_alpha for form in (token.lower_, token.lemma_.lower())})
+    return sorted(
+        {form for doc in docs for token in doc if token.is_alpha for form in (token.lower_, token.lemma_.lower())}
+    )
 
 
 def _domain_lemmas(topics: Dict[str, dict], terms: List[str], words: List[str]) -> List[str]:
@@ -282,7 +282,7 @@ def build(project: Path) -> Tuple[dict, str]:
     ]
     coverage_problems, report = coverage_report(sentences, quoted, excluded_spans)
     problems += exclusion_problems + coverage_problems
-    problems += _setting_problems(settings, topics, {fact.get("id") for fact in facts})
+    problems += _setting_problems(settings, topics, {str(fact.get("id")) for fact in facts})
     if problems:
         raise BuildError("\n".join(problems) + "\n" + report)
 
@@ -311,9 +311,7 @@ def _setting_problems(settings: dict, topics: Dict[str, dict], fact_ids: Set[str
 
 def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:
     quotes = [
-        {"document": source["document"], "text": quote}
-        for source in fact["sources"]
-        for quote in source["quotes"]
+        {"document": source["document"], "text": quote} for source in fact["sources"] for quote in source["quotes"]
     ]
     topic_names = [topics[topic]["name"] for topic in fact["topics"]]
     phrasings = [fact["question"], *fact.get("paraphrases", [])]
@@ -339,7 +337,7 @@ def _one_paragraph(text: str) -> str:
 def _translations(fact: dict, field: str) -> Dict[str, str]:
     """``{"ko": ...}`` from a fact's ``answer_ko``-style fields."""
     prefix = f"{field}_"
-    return {key[len(prefix):]: _one_paragraph(value) for key, value in fact.items() if key.startswith(prefix)}
+    return {key[len(prefix) :]: _one_paragraph(value) for key, value in fact.items() if key.startswith(prefix)}
 
 
 def main() -> int:

@@ -30,6 +30,5 @@ def content_lemmas(text: str) -> List[str]:
     return [
         token.lemma_
         for token in doc
-        if not (token.is_stop or token.is_punct or token.is_space)
-        and token.lemma_ not in _EXTRA_STOP_WORDS
+        if not (token.is_stop or token.is_punct or token.is_space) and token.lemma_ not in _EXTRA_STOP_WORDS
     ]

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
 from rapidfuzz import fuzz, process
-from spacy.tokens import Doc
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from knowledge.nlp import pipeline
 from knowledge.store import FactStore
@@ -60,7 +60,9 @@ class TopicMatcher:
             (end - start, 1, start, end, doc.vocab.strings[match_id], doc[start:end].text)
             for match_id, start, end in self._matcher(doc)
         ]
-        candidates += [(end - start, 0, start, end, topic, alias) for start, end, topic, alias in self._fuzzy_candidates(doc)]
+        candidates += [
+            (end - start, 0, start, end, topic, alias) for start, end, topic, alias in self._fuzzy_candidates(doc)
+        ]
         taken: set = set()
         found: List[Mention] = []
         for _, _, start, end, topic_id, alias in sorted(candidates, reverse=True):

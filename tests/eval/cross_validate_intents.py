@@ -49,7 +49,10 @@ def main() -> None:
     parser.add_argument("--C", type=float, nargs="+", help="regularisation strengths (default: config.yml's)")
     args = parser.parse_args()
     pipeline = yaml.safe_load((PROJECT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-    classifier_config = {**TfidfIntentClassifier.get_default_config(), **component_config(pipeline, "TfidfIntentClassifier")}
+    classifier_config = {
+        **TfidfIntentClassifier.get_default_config(),
+        **component_config(pipeline, "TfidfIntentClassifier"),
+    }
     fallback_threshold = component_config(pipeline, "FallbackClassifier")["threshold"]
     red_flags = component_config(pipeline, "RedFlagOverride")
     patterns = [re.compile(p, re.IGNORECASE) for p in red_flags["patterns"]]
@@ -60,7 +63,10 @@ def main() -> None:
     labels = np.array(sorted(set(intents)))
     pattern_hit = np.array([any(p.search(text) for p in patterns) for text in texts])
     print(f"{len(texts)} examples, {len(labels)} intents; fallback threshold {fallback_threshold}")
-    print(f"{'C':>6} {'intent acc':>10} {'coarse acc':>10} {'under fallback':>14} {'symptom missed':>14} {'false referral':>14}")
+    print(
+        f"{'C':>6} {'intent acc':>10} {'coarse acc':>10} {'under fallback':>14} "
+        f"{'symptom missed':>14} {'false referral':>14}"
+    )
     for strength in args.C or [classifier_config["C"]]:
         probabilities = cross_validated_probabilities({**classifier_config, "C": strength}, texts, intents)
         predicted = labels[probabilities.argmax(axis=1)]
@@ -68,9 +74,12 @@ def main() -> None:
         coarse_right = np.array([coarse(p) == coarse(t) for p, t in zip(predicted, intents)])
         referred = pattern_hit | ((predicted == SYMPTOM) & (confidence >= red_flags["classifier_min_confidence"]))
         is_symptom = intents == SYMPTOM
-        print(f"{strength:>6g} {np.mean(predicted == intents):>10.3f} {coarse_right.mean():>10.3f} "
-              f"{np.mean(confidence < fallback_threshold):>14.3f} "
-              f"{np.sum(is_symptom & ~referred):>6}/{is_symptom.sum():<7} {np.sum(~is_symptom & referred):>6}/{(~is_symptom).sum():<7}")
+        print(
+            f"{strength:>6g} {np.mean(predicted == intents):>10.3f} {coarse_right.mean():>10.3f} "
+            f"{np.mean(confidence < fallback_threshold):>14.3f} "
+            f"{np.sum(is_symptom & ~referred):>6}/{is_symptom.sum():<7} "
+            f"{np.sum(~is_symptom & referred):>6}/{(~is_symptom).sum():<7}"
+        )
 
 
 if __name__ == "__main__":

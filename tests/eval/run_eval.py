@@ -14,6 +14,7 @@ writes the failures to results/eval.json.
 
 import argparse
 import json
+import re
 import sys
 import uuid
 from collections import defaultdict
@@ -21,13 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List
 
-import re
-
 import requests
 import yaml
 
 import texts
-
 from tests.servers import PROJECT, running_assistant
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -75,8 +73,11 @@ def _fixed_words(key: str) -> List[str]:
 
 def reply_kinds(reply: str) -> List[str]:
     lowered = reply.lower().replace("’", "'")
-    return [kind for kind, keys in REPLY_KINDS.items()
-            if any(words and words in lowered for key in keys for words in _fixed_words(key))]
+    return [
+        kind
+        for kind, keys in REPLY_KINDS.items()
+        if any(words and words in lowered for key in keys for words in _fixed_words(key))
+    ]
 
 
 def reply_language(reply: str) -> str:
@@ -112,18 +113,16 @@ def evaluate(conversations: List[dict], send: Callable[[str, str], List[dict]]) 
             score.turns_passed += passed
             if not passed:
                 all_passed = False
-                score.failures.append({"id": conversation["id"], "user": turn["user"], "reply": reply,
-                                       "expect": turn["expect"]})
+                score.failures.append(
+                    {"id": conversation["id"], "user": turn["user"], "reply": reply, "expect": turn["expect"]}
+                )
         score.conversations += 1
         score.conversations_passed += all_passed
     return dict(scores)
 
 
 def load_sets() -> Dict[str, List[dict]]:
-    return {
-        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-        for path in CONVERSATION_FILES
-    }
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"] for path in CONVERSATION_FILES}
 
 
 def print_table(title: str, scores: Dict[str, CategoryScore]) -> None:
@@ -133,8 +132,10 @@ def print_table(title: str, scores: Dict[str, CategoryScore]) -> None:
     for category, s in sorted(scores.items()):
         total_c += s.conversations
         total_cp += s.conversations_passed
-        print(f"{category:<14} {s.conversations_passed:>4}/{s.conversations:<4} {100 * s.conversations_passed / s.conversations:5.1f}%"
-              f" {s.turns_passed:>4}/{s.turns:<4}")
+        print(
+            f"{category:<14} {s.conversations_passed:>4}/{s.conversations:<4} "
+            f"{100 * s.conversations_passed / s.conversations:5.1f}% {s.turns_passed:>4}/{s.turns:<4}"
+        )
     print(f"{'overall':<14} {total_cp:>4}/{total_c:<4} {100 * total_cp / max(total_c, 1):5.1f}%")
 
 
@@ -155,6 +156,7 @@ def rest_sender(url: str) -> Callable[[str, str], List[dict]]:
         response = requests.post(url, json={"sender": sender, "message": message}, timeout=60)
         response.raise_for_status()
         return response.json()
+
     return send
 
 
@@ -162,14 +164,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="held-out evaluation through the REST channel")
     parser.add_argument("--url", default="http://localhost:5005/webhooks/rest/webhook")
     parser.add_argument("--start-servers", action="store_true", help="start the bot on free ports first")
-    parser.add_argument("--model", type=Path, help="the model archive --start-servers serves (default: models/pore-care.tar.gz)")
+    parser.add_argument(
+        "--model", type=Path, help="the model archive --start-servers serves (default: models/pore-care.tar.gz)"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT / "results" / "eval.json")
     parser.add_argument("--floors", type=Path, help="YAML of minimum pass rates; exit 1 below any")
     args = parser.parse_args()
     sets = load_sets()
     if args.start_servers:
         with running_assistant(model=args.model) as assistant:
-            results = {name: evaluate(conversations, rest_sender(assistant.rest_url)) for name, conversations in sets.items()}
+            results = {
+                name: evaluate(conversations, rest_sender(assistant.rest_url)) for name, conversations in sets.items()
+            }
     else:
         results = {name: evaluate(conversations, rest_sender(args.url)) for name, conversations in sets.items()}
     for name, scores in results.items():

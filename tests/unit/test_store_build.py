@@ -42,38 +42,60 @@ def test_project_documents_are_the_shared_originals() -> None:
 
 def test_a_drifted_quote_fails_the_build(project_copy: Path) -> None:
     facts_file = project_copy / "data" / "facts" / "collagen_mask.yml"
-    _edit_yaml(facts_file, lambda c: c["facts"][0]["sources"][0]["quotes"].__setitem__(
-        0, c["facts"][0]["sources"][0]["quotes"][0].replace("1-2", "2-3")))
+    _edit_yaml(
+        facts_file,
+        lambda c: c["facts"][0]["sources"][0]["quotes"].__setitem__(
+            0, c["facts"][0]["sources"][0]["quotes"][0].replace("1-2", "2-3")
+        ),
+    )
     with pytest.raises(BuildError, match="not verbatim"):
         build(project_copy)
 
 
 def test_an_unbacked_sentence_fails_the_build(project_copy: Path) -> None:
     document = project_copy / "data" / "documents" / "why-pores-matter.txt"
-    document.write_text(document.read_text(encoding="utf-8") + "\nIce cubes shrink pores overnight, said nobody. Cold water closes them too.\n",
-                        encoding="utf-8")
+    document.write_text(
+        document.read_text(encoding="utf-8")
+        + "\nIce cubes shrink pores overnight, said nobody. Cold water closes them too.\n",
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError, match="neither backed nor excluded"):
         build(project_copy)
 
 
 def test_an_unknown_topic_fails_the_build(project_copy: Path) -> None:
-    _edit_yaml(project_copy / "data" / "facts" / "collagen_mask.yml",
-               lambda c: c["facts"][0].__setitem__("topics", ["unicorn_dust"]))
+    _edit_yaml(
+        project_copy / "data" / "facts" / "collagen_mask.yml",
+        lambda c: c["facts"][0].__setitem__("topics", ["unicorn_dust"]),
+    )
     with pytest.raises(BuildError, match="unknown topic"):
         build(project_copy)
 
 
 def test_a_third_document_needs_no_code_change(project_copy: Path) -> None:
     documents_dir = project_copy / "data" / "documents"
-    (documents_dir / "steam.txt").write_text("Steam care\nSteam softens the skin before cleansing.\n",
-                                             encoding="utf-8")
-    _edit_yaml(documents_dir / "documents.yml", lambda c: c["documents"].append(
-        {"id": "steam", "title": "Steam care", "file": "steam.txt"}))
-    (project_copy / "data" / "facts" / "steam.yml").write_text(yaml.safe_dump({"facts": [{
-        "id": "steam_what_is", "topics": ["cleansing"], "kinds": ["what_is"],
-        "question": "What does steam do?", "answer": "Steam softens the skin before cleansing.",
-        "sources": [{"document": "steam", "quotes": ["Steam softens the skin before cleansing."]}],
-    }]}), encoding="utf-8")
+    (documents_dir / "steam.txt").write_text("Steam care\nSteam softens the skin before cleansing.\n", encoding="utf-8")
+    _edit_yaml(
+        documents_dir / "documents.yml",
+        lambda c: c["documents"].append({"id": "steam", "title": "Steam care", "file": "steam.txt"}),
+    )
+    (project_copy / "data" / "facts" / "steam.yml").write_text(
+        yaml.safe_dump(
+            {
+                "facts": [
+                    {
+                        "id": "steam_what_is",
+                        "topics": ["cleansing"],
+                        "kinds": ["what_is"],
+                        "question": "What does steam do?",
+                        "answer": "Steam softens the skin before cleansing.",
+                        "sources": [{"document": "steam", "quotes": ["Steam softens the skin before cleansing."]}],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     store, report = build(project_copy)
     assert "steam_what_is" in [fact["id"] for fact in store["facts"]]
     assert "Steam care" in [document["title"]["en"] for document in store["documents"]]
@@ -96,7 +118,15 @@ def test_greeting_examples_are_real_facts(built_store: dict) -> None:
 def test_a_translation_that_changes_a_number_fails_the_build() -> None:
     from knowledge.build import translation_problems
 
-    fact = {"id": "x", "question": "q", "answer": "Use it 1-2 times a week.", "question_ko": "q", "answer_ko": "주 1~3회 써요."}
-    assert translation_problems(fact, ["en", "ko"]) == ["x: `answer_ko` states ['1', '3'], the English answer ['1', '2']"]
+    fact = {
+        "id": "x",
+        "question": "q",
+        "answer": "Use it 1-2 times a week.",
+        "question_ko": "q",
+        "answer_ko": "주 1~3회 써요.",
+    }
+    assert translation_problems(fact, ["en", "ko"]) == [
+        "x: `answer_ko` states ['1', '3'], the English answer ['1', '2']"
+    ]
     assert translation_problems({**fact, "answer_ko": "주 1~2회 써요."}, ["en", "ko"]) == []
     assert translation_problems({**fact, "answer_ko": ""}, ["en", "ko"]) == ["x: `answer_ko` is missing"]
