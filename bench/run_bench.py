@@ -30,7 +30,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from bench import baseline, loadgen
 from serving.local_stack import Launch, running_assistant
@@ -79,13 +79,20 @@ def log(message: str) -> None:
 
 # ---------------------------------------------------------------- building and training
 
+
 def ensure_plain_project() -> None:
     if (PLAIN_DIR / "domain.yml").exists():
         return
     log(f"rasa init --no-prompt --init-dir {PLAIN_DIR} (once; it trains an initial model too)")
     PLAIN_DIR.mkdir(parents=True, exist_ok=True)  # rasa init wants the directory to exist
-    subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(PLAIN_DIR)], cwd=BENCH_DIR, env=ENV,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--init-dir", str(PLAIN_DIR)],
+        cwd=BENCH_DIR,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def timed_train(name: str, command: List[str], cwd: Path, out_dir: Path) -> float:
@@ -108,6 +115,7 @@ def plain_model() -> Path:
 
 
 # ---------------------------------------------------------------- processes
+
 
 def _children(pid: int) -> List[int]:
     found = []
@@ -162,9 +170,22 @@ def running_plain(model: Path) -> Iterator[Dict]:
     start = time.monotonic()
     with open(log_path, "ab") as out:
         process = subprocess.Popen(
-            [RASA, "run", "--model", str(model), "--port", str(port),
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-            cwd=PLAIN_DIR, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+            [
+                RASA,
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            cwd=PLAIN_DIR,
+            env=ENV,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         up = asyncio.run(loadgen.first_answer(port, COLD_MESSAGE, time.monotonic() + START_TIMEOUT_S))
@@ -197,6 +218,7 @@ def running_ours(launch: Launch) -> Iterator[Dict]:
 
 
 # ---------------------------------------------------------------- measuring
+
 
 def percentile(values: List[float], q: float) -> float:
     if not values:
@@ -232,13 +254,15 @@ def median_of(runs: List[Dict], key: str) -> float:
 
 def summarise(runs: List[Dict], cold_starts: List[float], rss: Dict[str, float], train_s: Optional[float]) -> Dict:
     keys = [k for k in runs[0] if k != "long_by_turn_ms"]
-    summary = {k: median_of(runs, k) for k in keys}
+    summary: Dict[str, Any] = {k: median_of(runs, k) for k in keys}
     summary["cold_start_s"] = statistics.median(cold_starts)
     summary["cold_starts_s"] = cold_starts
     summary["peak_rss_mb"] = sum(rss.values())
     summary["peak_rss_by_process_mb"] = rss
     summary["train_s"] = train_s
-    summary["long_by_turn_ms"] = [statistics.median(run["long_by_turn_ms"][i] for run in runs) for i in range(LONG_TURNS)]
+    summary["long_by_turn_ms"] = [
+        statistics.median(run["long_by_turn_ms"][i] for run in runs) for i in range(LONG_TURNS)
+    ]
     return summary
 
 
@@ -266,8 +290,10 @@ def fmt(value: Optional[float]) -> str:
 
 
 def table(plain: Dict, ours: Dict) -> str:
-    lines = [f"| {'metric':<38} | {'plain rasa init':>15} | {'assistant':>10} | {'ratio':>6} | target |",
-             f"|{'-' * 40}|{'-' * 17}:|{'-' * 11}:|{'-' * 7}:|--------|"]
+    lines = [
+        f"| {'metric':<38} | {'plain rasa init':>15} | {'assistant':>10} | {'ratio':>6} | target |",
+        f"|{'-' * 40}|{'-' * 17}:|{'-' * 11}:|{'-' * 7}:|--------|",
+    ]
     for label, key in ROWS:
         a, b = plain.get(key), ours.get(key)
         ratio = b / a if a and b is not None else None
@@ -278,7 +304,10 @@ def table(plain: Dict, ours: Dict) -> str:
             target = f"{op} {goal:g} {'met' if met else 'MISSED'}"
         lines.append(f"| {label:<38} | {fmt(a):>15} | {fmt(b):>10} | {fmt(ratio) if ratio else '-':>6} | {target} |")
     own = ours["long_turns_96_100_ms"] / ours["long_turns_1_5_ms"]
-    lines.append(f"| {'assistant: turns 96-100 / turns 1-5':<38} | {'':>15} | {own:>10.2f} | {'':>6} | <= 2 {'met' if own <= 2 else 'MISSED'} |")
+    verdict = "met" if own <= 2 else "MISSED"
+    lines.append(
+        f"| {'assistant: turns 96-100 / turns 1-5':<38} | {'':>15} | {own:>10.2f} | {'':>6} | <= 2 {verdict} |"
+    )
     return "\n".join(lines)
 
 
@@ -311,8 +340,9 @@ def main() -> int:
     parser.add_argument("--cold-starts", type=int, default=2, help="cold starts per bot")
     parser.add_argument("--skip-train", action="store_true", help="reuse the models; no training times")
     parser.add_argument("--out", type=Path, default=RESULTS / "bench.json")
-    parser.add_argument("--baseline", action="store_true",
-                        help="start the assistant as before the performance work (bench/baseline.py)")
+    parser.add_argument(
+        "--baseline", action="store_true", help="start the assistant as before the performance work (bench/baseline.py)"
+    )
     parser.add_argument("--model", type=Path, help="the assistant's model (default: models/pore-care.tar.gz)")
     args = parser.parse_args()
     launch = baseline.launch(args.baseline, args.model.resolve() if args.model else None)
@@ -320,14 +350,35 @@ def main() -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     ensure_plain_project()
 
-    train = {"plain": None, "ours": None}
+    train: Dict[str, Optional[float]] = {"plain": None, "ours": None}
     if not args.skip_train:
-        train["plain"] = timed_train("plain", [RASA, "train", "--force", "--out", str(PLAIN_DIR / "models-bench")],
-                                     PLAIN_DIR, PLAIN_DIR / "models-bench")
+        train["plain"] = timed_train(
+            "plain",
+            [RASA, "train", "--force", "--out", str(PLAIN_DIR / "models-bench")],
+            PLAIN_DIR,
+            PLAIN_DIR / "models-bench",
+        )
         ours_out = Path(tempfile.mkdtemp(prefix="train-ours-", dir=BENCH_DIR))
-        train["ours"] = timed_train("ours", [RASA, "train", "--config", "config.yml", "--domain", "domain.yml",
-                                             "--data", "data/nlu", "data/rules", "data/stories",
-                                             "--out", str(ours_out), "--force"], PROJECT, ours_out)
+        train["ours"] = timed_train(
+            "ours",
+            [
+                RASA,
+                "train",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data/nlu",
+                "data/rules",
+                "data/stories",
+                "--out",
+                str(ours_out),
+                "--force",
+            ],
+            PROJECT,
+            ours_out,
+        )
         shutil.rmtree(ours_out, ignore_errors=True)
 
     runs: Dict[str, List[Dict]] = {"plain": [], "ours": []}
@@ -343,7 +394,7 @@ def main() -> int:
             log(f"assistant: first answer after {ours['cold_start_s']:.1f} s; pids {ours['pids']}")
             bots = {"plain": plain, "ours": ours}
             for rep in range(args.reps):
-                for name in (("plain", "ours") if rep % 2 == 0 else ("ours", "plain")):
+                for name in ("plain", "ours") if rep % 2 == 0 else ("ours", "plain"):
                     log(f"rep {rep + 1}/{args.reps}: {name}")
                     result = measure_once(bots[name]["port"], f"{name}{rep}", args.phase_s, args.warmup_s)
                     runs[name].append(result)
@@ -351,7 +402,7 @@ def main() -> int:
             for name, bot in bots.items():
                 rss[name] = {proc: peak_rss_mb(pid) for proc, pid in bot["pids"].items()}
             log(f"peak RSS (MB): {rss}")
-    for extra in range(args.cold_starts - 1):
+    for _ in range(args.cold_starts - 1):
         with running_plain(plain_model()) as plain:
             cold["plain"].append(plain["cold_start_s"])
         with running_ours(launch) as ours:
@@ -364,15 +415,22 @@ def main() -> int:
     ratios = {key: summary["ours"][key] / summary["plain"][key] for key in TARGETS}
     ratios["own_turns_96_100_over_1_5"] = summary["ours"]["long_turns_96_100_ms"] / summary["ours"]["long_turns_1_5_ms"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {
+    report: Dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg()},
-        "settings": {"reps": args.reps, "phase_s": args.phase_s, "warmup_s": args.warmup_s,
-                     "turns_per_conversation": 5, "long_turns": LONG_TURNS, "messages": MESSAGES,
-                     "plain_tracker_store": "in-memory (rasa init's endpoints.yml configures none)",
-                     "plain_action_server": "none (rasa init's actions.py is all comments)",
-                     "assistant_tracker_store": "as in endpoints.yml, on a fresh SQLite file (serving/local_stack.py)",
-                     "assistant_model": str(launch.model), "assistant_started_as_before": args.baseline},
+        "settings": {
+            "reps": args.reps,
+            "phase_s": args.phase_s,
+            "warmup_s": args.warmup_s,
+            "turns_per_conversation": 5,
+            "long_turns": LONG_TURNS,
+            "messages": MESSAGES,
+            "plain_tracker_store": "in-memory (rasa init's endpoints.yml configures none)",
+            "plain_action_server": "none (rasa init's actions.py is all comments)",
+            "assistant_tracker_store": "as in endpoints.yml, on a fresh SQLite file (serving/local_stack.py)",
+            "assistant_model": str(launch.model),
+            "assistant_started_as_before": args.baseline,
+        },
         "targets": {k: f"{op} {goal}" for k, (op, goal) in TARGETS.items()},
         "ratios": ratios,
         "summary": summary,

@@ -36,17 +36,15 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, User
 from aiogram.utils.exceptions import BadRequest
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.telegram import TelegramInput, TelegramOutput
-from rasa.shared.exceptions import RasaException
-
 from channels.limits import load_limits
 from channels.rest import MAX_MESSAGE_CHARS, empty_reply, too_long_reply
-from channels.validation import is_well_formed, parse_json_body
 from channels.telegram_webhook import (
     DEFAULT_API_URL,
     TelegramConfigError,
@@ -55,6 +53,7 @@ from channels.telegram_webhook import (
     register_webhook,
     settings_from_env,
 )
+from channels.validation import is_well_formed, parse_json_body
 from texts import LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -69,12 +68,24 @@ COMMAND_PATTERN = re.compile(r"^/(?P<command>[A-Za-z0-9_]+)(?:@\w+)?(?:\s.*)?$",
 # Message contents a person sends on purpose; they get a polite reply, anything else
 # without text (service messages: someone joined, a pin, ...) is ignored.
 NON_TEXT_CONTENT = (
-    "sticker", "photo", "video", "voice", "audio", "document", "animation", "video_note",
-    "location", "venue", "contact", "poll", "dice", "game",
+    "sticker",
+    "photo",
+    "video",
+    "voice",
+    "audio",
+    "document",
+    "animation",
+    "video_note",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
 )
 TEXT_ONLY_REPLY = (
     "I can only read text messages. Please type your question about pore care, "
-    "for example \"how often should I exfoliate?\""
+    'for example "how often should I exfoliate?"'
 )
 FAILURE_REPLY = "Sorry, something went wrong on my side. Please try again in a moment."
 KEYBOARD_FALLBACK_TEXT = "You can also ask:"
@@ -231,7 +242,9 @@ def _screen_callback_query(query: Any) -> Screening:
         return Screening(REJECT, "`callback_query.id` must be a string")
     data, chat = query.get("data"), _chat(query.get("message"))
     if isinstance(data, str) and (not is_well_formed(data) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES):
-        return Screening(REJECT, f"`callback_query.data` must be well-formed and at most {MAX_CALLBACK_DATA_BYTES} bytes")
+        return Screening(
+            REJECT, f"`callback_query.data` must be well-formed and at most {MAX_CALLBACK_DATA_BYTES} bytes"
+        )
     if _from_bot(query):
         return Screening(IGNORE, "button tap by a bot", callback_query_id=query["id"])
     if not isinstance(data, str) or not data.strip() or chat is None:
@@ -349,7 +362,9 @@ class SecureTelegramInput(TelegramInput):
             if me.get("username") != settings.bot_name:
                 logger.error(
                     "telegram: the token belongs to @%s, not TELEGRAM_BOT_NAME=@%s: updates will be ignored",
-                    me.get("username"), settings.bot_name)
+                    me.get("username"),
+                    settings.bot_name,
+                )
             if settings.webhook_url:
                 register_webhook(settings)
                 logger.info("telegram: webhook registered at %s (with the secret token)", settings.webhook_url)
@@ -363,7 +378,9 @@ class SecureTelegramInput(TelegramInput):
         button) is answered in it; the message's own script still comes first."""
         update = request.json if isinstance(request.json, dict) else {}
         message = update.get("message") or update.get("callback_query")
-        sender = message.get("from") if isinstance(message, dict) else None
+        if not isinstance(message, dict):
+            return None
+        sender = message.get("from")
         if not isinstance(sender, dict) or not isinstance(sender.get("language_code"), str):
             return None
         return {"language": _user_language(message)}
@@ -393,8 +410,11 @@ class SecureTelegramInput(TelegramInput):
                 return response.json({"error": "POST a Telegram Update"}, status=405)
             refusal = secret_refusal(request.headers.get(SECRET_HEADER), self.settings.secret_token)
             if refusal:
-                logger.warning("telegram: refused an update from %s: secret token %s",
-                               request.ip, "missing" if refusal == 401 else "wrong")
+                logger.warning(
+                    "telegram: refused an update from %s: secret token %s",
+                    request.ip,
+                    "missing" if refusal == 401 else "wrong",
+                )
                 return response.json({"error": "missing or wrong secret token"}, status=refusal)
             return await self._screen(request, output)
 
@@ -403,7 +423,9 @@ class SecureTelegramInput(TelegramInput):
     async def _screen(self, request: Request, output: SafeTelegramOutput) -> Optional[HTTPResponse]:
         """Answer the updates Rasa's handler shouldn't see; None lets the rest through."""
         if len(request.body) > LIMITS.body_max_bytes:
-            logger.warning("telegram: rejected an update from %s: body over %d bytes", request.ip, LIMITS.body_max_bytes)
+            logger.warning(
+                "telegram: rejected an update from %s: body over %d bytes", request.ip, LIMITS.body_max_bytes
+            )
             return response.json({"error": f"the body is larger than {LIMITS.body_max_bytes:,} bytes"}, status=413)
         reason, body = parse_json_body(request.body)
         screening = Screening(REJECT, reason) if reason else screen_update(body)
@@ -424,8 +446,11 @@ class SecureTelegramInput(TelegramInput):
             return None
         if screening.verdict == REPLY and screening.chat_id is not None and screening.reply:
             await self._send_quietly(output, screening.chat_id, screening.reply)
-        logger.info("telegram: %s without the bot: %s",
-                    "answered" if screening.verdict == REPLY else "ignored", screening.reason)
+        logger.info(
+            "telegram: %s without the bot: %s",
+            "answered" if screening.verdict == REPLY else "ignored",
+            screening.reason,
+        )
         return response.json({"status": screening.verdict, "reason": screening.reason})
 
     @staticmethod

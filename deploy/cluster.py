@@ -33,7 +33,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, List, Mapping, NoReturn, Optional, Sequence
 
 from serving import processes
 from serving.processes import PROJECT, ProcessSpec
@@ -136,7 +136,8 @@ class Settings:
         missing = [name for name in required_variables() if name != "ACTION_ENDPOINT_URL" and name not in env]
         if missing:
             raise ClusterError(
-                "the production profile needs these environment variables: " + ", ".join(missing)
+                "the production profile needs these environment variables: "
+                + ", ".join(missing)
                 + " (see .env.production.example)"
             )
         settings = cls(
@@ -218,7 +219,10 @@ class Cluster:
         """credentials.yml (whatever channels it has) plus the health channel."""
         text = CREDENTIALS.read_text(encoding="utf-8")
         if HEALTH_CHANNEL not in text:
-            text = text.rstrip("\n") + f"\n# Added by deploy/cluster.py: liveness and readiness routes.\n{HEALTH_CHANNEL}:\n"
+            text = (
+                text.rstrip("\n")
+                + f"\n# Added by deploy/cluster.py: liveness and readiness routes.\n{HEALTH_CHANNEL}:\n"
+            )
         self.credentials.write_text(text, encoding="utf-8")
 
     @property
@@ -237,13 +241,25 @@ class Cluster:
         cors = (s.env.get("RASA_CORS_ORIGIN") or "").split()
         return [
             *(processes.action_server(port, name=f"actions-{index}") for index, port in enumerate(s.action_ports, 1)),
-            *(processes.rasa_replica(port, s.rasa_interface, self.credentials, ENDPOINTS, s.model, cors,
-                                     name=f"rasa-{index}") for index, port in enumerate(s.rasa_ports, 1)),
+            *(
+                processes.rasa_replica(
+                    port, s.rasa_interface, self.credentials, ENDPOINTS, s.model, cors, name=f"rasa-{index}"
+                )
+                for index, port in enumerate(s.rasa_ports, 1)
+            ),
         ]
 
     def _nginx_argv(self, *extra: str) -> List[str]:
-        return [self.nginx_binary, "-p", str(self.settings.run_dir / "nginx"), "-c", str(self.nginx_conf),
-                "-e", str(self.settings.run_dir / "logs" / "nginx-error.log"), *extra]
+        return [
+            self.nginx_binary,
+            "-p",
+            str(self.settings.run_dir / "nginx"),
+            "-c",
+            str(self.nginx_conf),
+            "-e",
+            str(self.settings.run_dir / "logs" / "nginx-error.log"),
+            *extra,
+        ]
 
     def _check_ports_free(self) -> None:
         taken = []
@@ -269,12 +285,19 @@ class Cluster:
         if check.returncode != 0:
             raise ClusterError(f"nginx rejects {self.nginx_conf}:\n{check.stderr.strip()}")
 
+    def _started_supervisor(self) -> Supervisor:
+        if self.supervisor is None:
+            raise ClusterError("the cluster has not been started")
+        return self.supervisor
+
     def _start(self, spec: ProcessSpec) -> SupervisedProcess:
-        return self.supervisor.add(spec, self._child_env(), self.settings.run_dir / "logs" / f"{spec.name}.log")
+        return self._started_supervisor().add(
+            spec, self._child_env(), self.settings.run_dir / "logs" / f"{spec.name}.log"
+        )
 
     def _wait_healthy(self, started: Sequence[SupervisedProcess]) -> None:
         try:
-            self.supervisor.wait_healthy(started, self.settings.start_timeout)
+            self._started_supervisor().wait_healthy(started, self.settings.start_timeout)
         except RuntimeError as error:
             raise ClusterError(str(error)) from None
 
@@ -289,26 +312,34 @@ class Cluster:
         from deploy.rasa_server import api_mode, rasa_run_argv
 
         rasa_run_argv([], s.env)  # refuses unusable API settings before anything starts
-        log(f"tracker store: postgresql://{s.env['TRACKER_DB_HOST']}:{s.env['TRACKER_DB_PORT']}/"
+        log(
+            f"tracker store: postgresql://{s.env['TRACKER_DB_HOST']}:{s.env['TRACKER_DB_PORT']}/"
             f"{s.env['TRACKER_DB_NAME']}; lock store: redis://{s.env['LOCK_REDIS_HOST']}:"
-            f"{s.env['LOCK_REDIS_PORT']}/{s.env['LOCK_REDIS_DB']}; HTTP API: {api_mode(s.env)}")
-        self.supervisor = Supervisor(self.state_file, log, extra_state={
-            "lb_url": s.lb_url,
-            "replicas": {f"rasa-{index}": s.replica_url(port) for index, port in enumerate(s.rasa_ports, 1)},
-            "logs": str(s.run_dir / "logs"),
-        })
+            f"{s.env['LOCK_REDIS_PORT']}/{s.env['LOCK_REDIS_DB']}; HTTP API: {api_mode(s.env)}"
+        )
+        self.supervisor = Supervisor(
+            self.state_file,
+            log,
+            extra_state={
+                "lb_url": s.lb_url,
+                "replicas": {f"rasa-{index}": s.replica_url(port) for index, port in enumerate(s.rasa_ports, 1)},
+                "logs": str(s.run_dir / "logs"),
+            },
+        )
         self._wait_healthy([self._start(spec) for spec in self._plan()])
         nginx = self._start(ProcessSpec("nginx", self._nginx_argv("-g", "daemon off;"), f"{s.lb_url}/readyz"))
         self._wait_healthy([nginx])
         self.supervisor.mark_ready()
-        log(f"ready: REST channel at {s.lb_url}/webhooks/rest/webhook "
+        log(
+            f"ready: REST channel at {s.lb_url}/webhooks/rest/webhook "
             f"(replicas {', '.join(s.replica_url(p) for p in s.rasa_ports)}; "
             f"balancer liveness {s.lb_url}/healthz, readiness {s.lb_url}/readyz; "
-            f"replica liveness /webhooks/health/live, readiness /webhooks/health/ready)")
+            f"replica liveness /webhooks/health/live, readiness /webhooks/health/ready)"
+        )
 
-    def keep_running(self) -> None:
+    def keep_running(self) -> NoReturn:
         """Restart whatever exits, until SIGINT or SIGTERM."""
-        self.supervisor.run_forever()
+        self._started_supervisor().run_forever()
 
     def stop(self) -> None:
         """The balancer first (no new requests), then the replicas, then the action servers.
@@ -320,9 +351,13 @@ class Cluster:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--env-file", type=Path, default=None,
-                        help="KEY=value file for what the environment does not set (default: "
-                             f"{LOCAL_ENV_FILE.name} when it exists, else {DEFAULT_ENV_FILE.name})")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        help="KEY=value file for what the environment does not set (default: "
+        f"{LOCAL_ENV_FILE.name} when it exists, else {DEFAULT_ENV_FILE.name})",
+    )
     args = parser.parse_args(argv)
     env_file = args.env_file or next((path for path in (LOCAL_ENV_FILE, DEFAULT_ENV_FILE) if path.exists()), None)
 

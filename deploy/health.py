@@ -19,11 +19,10 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import InputChannel, UserMessage
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ class HealthInput(InputChannel):
         async def ready(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)
             problems = await readiness(agent)
-            if problems:
+            if problems or agent is None:  # readiness() always reports a missing agent
                 logger.warning("health: not ready: %s", problems)
                 return response.json({"status": "not ready", "problems": problems}, status=503)
             return response.json({"status": "ready", "model_id": str(agent.model_id)})

@@ -14,7 +14,7 @@ Character n-grams within words carry typos and Korean, whose particles attach to
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Text
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Union
 
 import numpy as np
 import skops.io as sio
@@ -71,7 +71,7 @@ class IntentModel:
             ),
         )
 
-    def fit(self, texts: Sequence[Text], intents: Sequence[Text]) -> "IntentModel":
+    def fit(self, texts: Sequence[Text], intents: Union[Sequence[Text], np.ndarray]) -> "IntentModel":
         features = hstack([self.words.fit_transform(texts), self.characters.fit_transform(texts)]).tocsr()
         self.classifier.fit(features, intents)
         return self

@@ -8,7 +8,8 @@ Why: Sanic trusts ``Content-Length`` as ``int(value)``. ``Content-Length: -5`` l
 reading a body of -5 bytes forever (the event loop spins, every other request times out and
 SIGTERM is never acted on); ``Content-Length: abc`` and ``Transfer-Encoding: gzip, chunked``
 (no length it can use) end in a ``ValueError``/``KeyError`` and a 500. Here the request head is
-checked once Sanic has split it into lines, before it reads the length: one ``Transfer-Encoding`` of exactly ``chunked`` and no
+checked once Sanic has split it into lines, before it reads the length: one ``Transfer-Encoding`` of exactly
+``chunked`` and no
 ``Content-Length`` with it, or ``Content-Length`` values that are all the same plain decimal
 number; anything else is a 400 naming the problem, and the connection is closed (its body is
 never read). Sanic logs its 4xx answers nowhere; ``ErrorHandler.log`` here logs each one as
@@ -58,14 +59,22 @@ def checked_request_head() -> None:
 
     build_request = Request.__init__
 
-    def __init__(self: Any, url_bytes: bytes, headers: Any, version: str, method: str,
-                 transport: Any, app: Any, head: bytes = b"") -> None:
+    def __init__(
+        self: Any,
+        url_bytes: bytes,
+        headers: Any,
+        version: str,
+        method: str,
+        transport: Any,
+        app: Any,
+        head: bytes = b"",
+    ) -> None:
         problem = framing_problem(head)
         if problem:
             raise InvalidUsage(f"Bad Request: {problem}")
         build_request(self, url_bytes, headers, version, method, transport, app, head)
 
-    Request.__init__ = __init__
+    Request.__init__ = __init__  # type: ignore[method-assign]
 
 
 def logged_refusals() -> None:
@@ -80,12 +89,13 @@ def logged_refusals() -> None:
                 client = request.ip
             except AttributeError:  # a request Sanic made up for a head it could not parse
                 client = "unknown"
-            logger.warning("http: refused %s %s from %s: %d %s",
-                           request.method, request.path, client, status, exception)
+            logger.warning(
+                "http: refused %s %s from %s: %d %s", request.method, request.path, client, status, exception
+            )
             return
         log_error(request, exception)
 
-    ErrorHandler.log = staticmethod(log)
+    ErrorHandler.log = staticmethod(log)  # type: ignore[method-assign]
 
 
 def size_limits() -> None:

@@ -156,11 +156,14 @@ class AtomicRedisLockStore(RedisLockStore):
         except LockError:
             raise
         except Exception as e:
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
     @asynccontextmanager
     async def lock(
-        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1,
+        self,
+        conversation_id: Text,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
     ) -> AsyncGenerator[TicketLock, None]:
         """Rasa's ``LockStore.lock`` behind this replica's line for the conversation, with a
         leased ticket checked every ``poll_interval_seconds`` (``wait_time_in_seconds``, which
@@ -188,11 +191,15 @@ class AtomicRedisLockStore(RedisLockStore):
                 return
 
     @staticmethod
-    def _renewal(ticket_number: int, lease: float) -> Callable[[Optional[TicketLock], Any], Tuple[Any, Optional[TicketLock]]]:
+    def _renewal(
+        ticket_number: int, lease: float
+    ) -> Callable[[Optional[TicketLock], Any], Tuple[Any, Optional[TicketLock]]]:
         """A transaction step: extend our ticket by ``lease`` (``None`` when it is gone)."""
 
         def renew(lock: Optional[TicketLock], _: Any) -> Tuple[Any, Optional[TicketLock]]:
-            ours = next((t for t in lock.tickets if t.number == ticket_number), None) if lock else None
+            if lock is None:
+                return _UNCHANGED, None
+            ours = next((t for t in lock.tickets if t.number == ticket_number), None)
             if ours is None or ours.has_expired():
                 return _UNCHANGED, None
             ours.expires = time.time() + lease
@@ -202,7 +209,11 @@ class AtomicRedisLockStore(RedisLockStore):
         return renew
 
     async def _wait_for_turn(
-        self, conversation_id: Text, ticket_number: int, lease: float, poll_interval: float,
+        self,
+        conversation_id: Text,
+        ticket_number: int,
+        lease: float,
+        poll_interval: float,
     ) -> TicketLock:
         """Wait until ``ticket_number`` is served, renewing its lease at every check."""
         renew = self._renewal(ticket_number, lease)
@@ -227,4 +238,3 @@ class AtomicRedisLockStore(RedisLockStore):
             return (lock if lock.is_someone_waiting() else _DELETE), None
 
         self._transaction(conversation_id, release)
-

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Pattern, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
@@ -60,8 +60,13 @@ class Finding:
         return self.urgency == URGENT
 
     def as_dict(self) -> Dict[str, object]:
-        return {"sign": self.sign, "urgency": self.urgency, "language": self.language,
-                "matched": self.matched, "signs": list(self.signs)}
+        return {
+            "sign": self.sign,
+            "urgency": self.urgency,
+            "language": self.language,
+            "matched": self.matched,
+            "signs": list(self.signs),
+        }
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,9 @@ class Sign:
 
     def _excluded(self, texts: Dict[str, str]) -> bool:
         return any(
-            p.search(text) for language in LANGUAGES for p in self.unless.get(language, ())
+            p.search(text)
+            for language in LANGUAGES
+            for p in self.unless.get(language, ())
             for text in _texts_for(language, texts)
         )
 
@@ -99,7 +106,7 @@ def _texts_for(language: str, texts: Dict[str, str]) -> Tuple[str, ...]:
 class Detector:
     """The signs of one rules file, compiled."""
 
-    def __init__(self, rules: Dict[str, object]) -> None:
+    def __init__(self, rules: Dict[str, Any]) -> None:
         cues = rules.get("cues") or {}
         self.signs: List[Sign] = [self._sign(entry, cues) for entry in rules["signs"]]
 
@@ -121,15 +128,21 @@ class Detector:
         urgent = [f for f in found if f[0].urgency == URGENT]
         sign, language, matched = (urgent or found)[0]
         return Finding(
-            sign=sign.id, urgency=URGENT if urgent else SOON, why=sign.why, language=language,
-            matched=matched, signs=tuple(f[0].id for f in found),
+            sign=sign.id,
+            urgency=URGENT if urgent else SOON,
+            why=sign.why,
+            language=language,
+            matched=matched,
+            signs=tuple(f[0].id for f in found),
         )
 
     @staticmethod
-    def _sign(entry: Dict[str, object], cues: Dict[str, Dict[str, List[str]]]) -> Sign:
+    def _sign(entry: Dict[str, Any], cues: Dict[str, Dict[str, List[str]]]) -> Sign:
         def compile_all(patterns: Dict[str, Iterable[str]]) -> Dict[str, Tuple[Pattern[str], ...]]:
             return {
-                language: tuple(_compile(p, cues.get(language) or {}, entry["id"]) for p in patterns.get(language) or ())
+                language: tuple(
+                    _compile(p, cues.get(language) or {}, entry["id"]) for p in patterns.get(language) or ()
+                )
                 for language in LANGUAGES
             }
 
@@ -137,8 +150,11 @@ class Detector:
         if urgency not in (URGENT, SOON):
             raise ValueError(f"red flag {entry['id']}: urgency must be {URGENT} or {SOON}, not {urgency!r}")
         return Sign(
-            id=str(entry["id"]), why=str(entry["why"]).strip(), urgency=urgency,
-            patterns=compile_all(entry), unless=compile_all(entry.get("unless") or {}),
+            id=str(entry["id"]),
+            why=str(entry["why"]).strip(),
+            urgency=urgency,
+            patterns=compile_all(entry),
+            unless=compile_all(entry.get("unless") or {}),
         )
 
 

@@ -37,19 +37,32 @@ def write_endpoints(directory: Path, actions_port: int, tracker_db: Path) -> Pat
     """endpoints.yml as `make run` uses it (same tracker and lock store), with the action
     server on ``actions_port`` and the conversations in ``tracker_db``."""
     config = yaml.safe_load((PROJECT / "endpoints.yml").read_text(encoding="utf-8")) or {}
-    config["action_endpoint"] = {**(config.get("action_endpoint") or {}), "url": f"http://{LOOPBACK}:{actions_port}/webhook"}
-    config["tracker_store"] = {**(config.get("tracker_store") or {"type": "SQL", "dialect": "sqlite"}), "db": str(tracker_db)}
+    config["action_endpoint"] = {
+        **(config.get("action_endpoint") or {}),
+        "url": f"http://{LOOPBACK}:{actions_port}/webhook",
+    }
+    config["tracker_store"] = {
+        **(config.get("tracker_store") or {"type": "SQL", "dialect": "sqlite"}),
+        "db": str(tracker_db),
+    }
     endpoints = directory / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return endpoints
 
 
 def current_servers(
-    actions_port: int, rasa_port: int, model: Path, credentials: Path, endpoints: Path, cors_origins: Sequence[str],
+    actions_port: int,
+    rasa_port: int,
+    model: Path,
+    credentials: Path,
+    endpoints: Path,
+    cors_origins: Sequence[str],
 ) -> List[ProcessSpec]:
     """The action server and the Rasa server as `make run` starts them."""
-    return [processes.action_server(actions_port),
-            processes.rasa_server(rasa_port, credentials, endpoints, model, cors_origins)]
+    return [
+        processes.action_server(actions_port),
+        processes.rasa_server(rasa_port, credentials, endpoints, model, cors_origins),
+    ]
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,9 @@ class Launch:
     model: Path = MODEL
 
 
-def wait_until_up(url: str, running: List[subprocess.Popen], log_path: Path, timeout_s: float = START_TIMEOUT_S) -> None:
+def wait_until_up(
+    url: str, running: List[subprocess.Popen], log_path: Path, timeout_s: float = START_TIMEOUT_S
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in running):
@@ -77,13 +92,22 @@ def wait_until_up(url: str, running: List[subprocess.Popen], log_path: Path, tim
 
 
 def server_env(extra_env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(extra_env or {})}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(extra_env or {}),
+    }
 
 
 @contextmanager
 def running_assistant(
-    workdir: Optional[Path] = None, credentials: Optional[Path] = None, extra_env: Optional[Dict[str, str]] = None,
-    cors_origin: Optional[str] = None, model: Optional[Path] = None, launch: Launch = Launch(),
+    workdir: Optional[Path] = None,
+    credentials: Optional[Path] = None,
+    extra_env: Optional[Dict[str, str]] = None,
+    cors_origin: Optional[str] = None,
+    model: Optional[Path] = None,
+    launch: Launch = Launch(),
 ) -> Iterator[Assistant]:
     """Both servers on free ports with their own SQLite tracker store; stopped on exit.
 
@@ -98,17 +122,27 @@ def running_assistant(
     tracker_db = directory / "conversations.db"
     endpoints = launch.write_endpoints(directory, actions_port, tracker_db)
     log_path = directory / "servers.log"
-    specs = launch.servers(actions_port, rasa_port, model or launch.model, credentials or PROJECT / "credentials.yml",
-                           endpoints, [cors_origin] if cors_origin else [])
+    specs = launch.servers(
+        actions_port,
+        rasa_port,
+        model or launch.model,
+        credentials or PROJECT / "credentials.yml",
+        endpoints,
+        [cors_origin] if cors_origin else [],
+    )
     env = server_env(extra_env)
     running: List[subprocess.Popen] = []
     with open(log_path, "ab") as log:
         try:
             for spec in specs:
-                running.append(subprocess.Popen(spec.argv, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT,
-                                                env={**env, **spec.env}))
+                running.append(
+                    subprocess.Popen(
+                        spec.argv, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, env={**env, **spec.env}
+                    )
+                )
             for spec in specs:
-                wait_until_up(spec.health_url, running, log_path)
+                if spec.health_url is not None:  # None: running is all it takes
+                    wait_until_up(spec.health_url, running, log_path)
             base_url = f"http://{LOOPBACK}:{rasa_port}"
             yield Assistant(f"{base_url}/webhooks/rest/webhook", base_url, log_path, tracker_db)
         finally:

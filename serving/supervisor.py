@@ -20,7 +20,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, NoReturn, Optional, Sequence
 
 import requests
 
@@ -65,12 +65,21 @@ class SupervisedProcess:
     def pid(self) -> Optional[int]:
         return self.popen.pid if self.popen else None
 
+    @property
+    def returncode(self) -> Optional[int]:
+        return self.popen.returncode if self.popen else None
+
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log_file:
             self.popen = subprocess.Popen(
-                self.spec.argv, cwd=PROJECT, env={**self.base_env, **self.spec.env}, stdout=log_file,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                self.spec.argv,
+                cwd=PROJECT,
+                env={**self.base_env, **self.spec.env},
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
                 preexec_fn=_die_with_parent,
             )
         self.started_at = time.monotonic()
@@ -143,8 +152,10 @@ class Supervisor:
         while waiting:
             for process in list(waiting):
                 if not process.is_running():
-                    raise RuntimeError(f"{process.name} exited during start-up; last lines of "
-                                       f"{process.log_path}:\n{process.log_tail()}")
+                    raise RuntimeError(
+                        f"{process.name} exited during start-up; last lines of "
+                        f"{process.log_path}:\n{process.log_tail()}"
+                    )
                 if process.is_healthy():
                     self.log(f"{process.name} ready" + (f" ({process.health_url})" if process.health_url else ""))
                     waiting.remove(process)
@@ -163,11 +174,15 @@ class Supervisor:
         for process in self.processes:
             if process.is_running() or self.stopping:
                 continue
-            if process.next_start_at is None:
+            start_at = process.next_start_at
+            if start_at is None:
                 delay = process.schedule_restart(now)
-                self.log(f"{process.name} (pid {process.pid}) exited with code {process.popen.returncode}; "
-                         f"restarting {'now' if not delay else f'in {delay:.0f}s'}")
-            if now >= process.next_start_at:
+                start_at = now + delay
+                self.log(
+                    f"{process.name} (pid {process.pid}) exited with code {process.returncode}; "
+                    f"restarting {'now' if not delay else f'in {delay:.0f}s'}"
+                )
+            if now >= start_at:
                 process.restarts += 1
                 process.start()
                 self.log(f"restarted {process.name} (pid {process.pid}, restart {process.restarts})")
@@ -175,7 +190,7 @@ class Supervisor:
         if changed:
             self.write_state()
 
-    def run_forever(self, interval_s: float = 0.25) -> None:
+    def run_forever(self, interval_s: float = 0.25) -> NoReturn:
         while True:
             self.check()
             time.sleep(interval_s)
@@ -187,6 +202,8 @@ class Supervisor:
         for prefix in order:
             group = [p for p in self.processes if p.name.startswith(prefix) and p.is_running()]
             for process in group:
+                if process.popen is None:  # is_running() said it has one
+                    continue
                 process.popen.send_signal((signals or {}).get(prefix, signal.SIGTERM))
             for process in group:
                 process.wait_or_kill(timeout_s)

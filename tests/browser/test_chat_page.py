@@ -15,7 +15,7 @@ from typing import Iterator, List
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Route, ViewportSize, expect, sync_playwright
 
 from tests.servers import PROJECT, Assistant, free_port, running_assistant
 
@@ -23,10 +23,15 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Headless (Playwright adds --headless), as root without a sandbox, and no background
 # connections: the test machines have no network beyond the package registries.
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 WEBHOOK = "**/webhooks/rest/webhook"
 QUESTION = "how often should I use a collagen mask?"
@@ -64,8 +69,16 @@ def assistant(page_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def web_server(page_origin: str, assistant: Assistant) -> Iterator[str]:
     port = page_origin.rsplit(":", 1)[1]
     server = subprocess.Popen(
-        [sys.executable, str(PROJECT / "web" / "server.py"), "--host", "127.0.0.1", "--port", port,
-         "--rasa-url", assistant.base_url],
+        [
+            sys.executable,
+            str(PROJECT / "web" / "server.py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--rasa-url",
+            assistant.base_url,
+        ],
         cwd=PROJECT,
     )
     try:
@@ -144,8 +157,10 @@ def test_a_new_user_on_a_phone_asks_clicks_a_suggestion_and_reloads(
     page: Page, dialogs: List[str], web_server: str, assistant: Assistant
 ) -> None:
     other_origins: List[str] = []
-    page.on("request", lambda r: None if r.url.startswith((web_server, assistant.base_url, "data:"))
-            else other_origins.append(r.url))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((web_server, assistant.base_url, "data:")) else other_origins.append(r.url),
+    )
     sent = webhook_posts(page)
     page.goto(web_server + "/")
 
@@ -235,15 +250,15 @@ def test_a_new_user_on_a_phone_asks_clicks_a_suggestion_and_reloads(
 
 def test_markup_in_a_bot_message_is_shown_as_text(page: Page, dialogs: List[str], web_server: str) -> None:
     hostile_text = (
-        "**Markup test**\n\n<img src=x onerror=alert(1)> <script>alert(2)</script> "
-        "[a link](javascript:alert(3))"
+        "**Markup test**\n\n<img src=x onerror=alert(1)> <script>alert(2)</script> [a link](javascript:alert(3))"
     )
     hostile_button = {"title": "<img src=y onerror=alert(4)>", "payload": '/x"><img src=z onerror=alert(5)>'}
 
     def fake_rasa(route: Route) -> None:
         body = json.loads(route.request.post_data or "{}")
         route.fulfill(
-            status=200, content_type="application/json",
+            status=200,
+            content_type="application/json",
             headers={"Access-Control-Allow-Origin": web_server},
             body=json.dumps([{"recipient_id": body.get("sender"), "text": hostile_text, "buttons": [hostile_button]}]),
         )
@@ -258,10 +273,13 @@ def test_markup_in_a_bot_message_is_shown_as_text(page: Page, dialogs: List[str]
     button = page.get_by_role("button", name=hostile_button["title"])
     expect(button).to_have_attribute("data-payload", hostile_button["payload"])
     assert page.locator("#messages img, #messages script").count() == 0
-    assert page.evaluate(
-        "[...document.querySelector('deep-chat').shadowRoot.querySelectorAll('a[href]')]"
-        ".filter(a => !/^(https?:|mailto:)/i.test(a.getAttribute('href'))).length"
-    ) == 0
+    assert (
+        page.evaluate(
+            "[...document.querySelector('deep-chat').shadowRoot.querySelectorAll('a[href]')]"
+            ".filter(a => !/^(https?:|mailto:)/i.test(a.getAttribute('href'))).length"
+        )
+        == 0
+    )
     button.click()
     expect(user_texts(page).last).to_have_text(hostile_button["title"])
     expect(bot_texts(page)).to_have_count(2)

@@ -13,33 +13,39 @@ def head(*headers: str) -> bytes:
     return "\r\n".join(["POST /webhooks/rest/webhook HTTP/1.1", "Host: x", *headers]).encode()
 
 
-@pytest.mark.parametrize("headers, problem", [
-    (("Content-Length: -5",), "non-negative"),
-    (("Content-Length: abc",), "non-negative"),
-    (("Content-Length: +5",), "non-negative"),
-    (("Content-Length: 5", "Content-Length: 6"), "conflicting"),
-    (("Transfer-Encoding: gzip, chunked",), "only Transfer-Encoding"),
-    (("Transfer-Encoding: chunked", "Content-Length: 5"), "must not come together"),
-])
+@pytest.mark.parametrize(
+    "headers, problem",
+    [
+        (("Content-Length: -5",), "non-negative"),
+        (("Content-Length: abc",), "non-negative"),
+        (("Content-Length: +5",), "non-negative"),
+        (("Content-Length: 5", "Content-Length: 6"), "conflicting"),
+        (("Transfer-Encoding: gzip, chunked",), "only Transfer-Encoding"),
+        (("Transfer-Encoding: chunked", "Content-Length: 5"), "must not come together"),
+    ],
+)
 def test_bad_framing_is_named(headers, problem) -> None:
-    assert problem in framing_problem(head(*headers))
+    assert problem in (framing_problem(head(*headers)) or "")
 
 
-@pytest.mark.parametrize("headers", [(), ("Content-Length: 12",), ("transfer-encoding: Chunked",), ("Content-Length: 5", "content-length: 5")])
+@pytest.mark.parametrize(
+    "headers",
+    [(), ("Content-Length: 12",), ("transfer-encoding: Chunked",), ("Content-Length: 5", "content-length: 5")],
+)
 def test_good_framing_passes(headers) -> None:
     assert framing_problem(head(*headers)) is None
 
 
 def test_senders_must_be_well_formed_without_control_characters() -> None:
-    assert "surrogate" in sender_problem("x\ud800", 128)
-    assert "control" in sender_problem("x\x00", 128)
+    assert "surrogate" in (sender_problem("x\ud800", 128) or "")
+    assert "control" in (sender_problem("x\x00", 128) or "")
     assert sender_problem("민지 🙂", 128) is None
 
 
 def test_metadata_depth_and_size_are_bounded() -> None:
     assert json_depth({"a": [{"b": 1}]}) == 3
-    assert "deeper" in metadata_problem({"a": {"b": {"c": {}}}}, 4096, 2)
-    assert "larger" in metadata_problem({"a": "x" * 5000}, 4096, 8)
+    assert "deeper" in (metadata_problem({"a": {"b": {"c": {}}}}, 4096, 2) or "")
+    assert "larger" in (metadata_problem({"a": "x" * 5000}, 4096, 8) or "")
     assert metadata_problem({"locale": "ko"}, 4096, 8) is None
 
 
@@ -64,9 +70,11 @@ def test_action_server_needs_a_token_beyond_loopback() -> None:
 
 def test_action_calls_are_checked_before_any_action_runs() -> None:
     def call(text: str) -> bytes:
-        return json.dumps({"next_action": "a", "tracker": {"sender_id": "s", "latest_message": {"text": text}}}).encode()
+        return json.dumps(
+            {"next_action": "a", "tracker": {"sender_id": "s", "latest_message": {"text": text}}}
+        ).encode()
 
     assert action_call_problem(call("hi"), 100) is None
-    assert "longer" in action_call_problem(call("x" * 101), 100)
-    assert "tracker" in action_call_problem(b'{"next_action": "a", "tracker": []}', 100)
+    assert "longer" in (action_call_problem(call("x" * 101), 100) or "")
+    assert "tracker" in (action_call_problem(b'{"next_action": "a", "tracker": []}', 100) or "")
     assert action_call_problem(b"<xml/>", 100) == "the body is not valid JSON"

@@ -15,13 +15,13 @@ from typing import Dict, List
 import numpy as np
 import pytest
 import yaml
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import texts
 from actions.referral import ActionReferDermatologist
 from nlu_components.red_flags import RED_FLAG_KEY, RedFlagOverride, choose_threshold
-from rasa.shared.nlu.training_data.message import Message
 from safety.measure import load_cases
 from safety.red_flags import RULES_PATH, SOON, URGENT, Detector, detect, normalise
 
@@ -130,12 +130,18 @@ def test_urgent_signs_make_the_finding_urgent(text: str) -> None:
     assert finding is not None and finding.urgency == URGENT, finding
 
 
-@pytest.mark.parametrize("text", [
-    "a mole on my back has gotten darker", "there's a scab on my chin that keeps coming back",
-    "몇 주째 볼이 가려워요", "점이 커졌어요",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a mole on my back has gotten darker",
+        "there's a scab on my chin that keeps coming back",
+        "몇 주째 볼이 가려워요",
+        "점이 커졌어요",
+    ],
+)
 def test_non_urgent_signs_say_soon(text: str) -> None:
-    assert detect(text).urgency == SOON
+    finding = detect(text)
+    assert finding is not None and finding.urgency == SOON, finding
 
 
 @pytest.mark.parametrize("text", ORDINARY_EN + ORDINARY_KO)
@@ -143,12 +149,15 @@ def test_ordinary_questions_are_not_red_flags(text: str) -> None:
     assert detect(text) is None, detect(text)
 
 
-@pytest.mark.parametrize("variants", [
-    ["점에서 피가 나요", "점에서피가나요", "점 에서 피 가 나 요", "점에서 피가 나", "점에서 피가 남"],
-    ["얼굴이 부었어요", "얼굴이부었어", "얼굴 부었음", "얼굴이 부었습니다"],
-    ["상처가 안 나아요", "상처가 안나아", "상처가 낫지 않아요", "상처가 낫질 않네", "상처가 아물지 않습니다"],
-    ["병원 가야 하나요?", "병원가야하나요", "병원 가야 돼?", "병원에 가 봐야 할까요", "병원 가야 되나"],
-])
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["점에서 피가 나요", "점에서피가나요", "점 에서 피 가 나 요", "점에서 피가 나", "점에서 피가 남"],
+        ["얼굴이 부었어요", "얼굴이부었어", "얼굴 부었음", "얼굴이 부었습니다"],
+        ["상처가 안 나아요", "상처가 안나아", "상처가 낫지 않아요", "상처가 낫질 않네", "상처가 아물지 않습니다"],
+        ["병원 가야 하나요?", "병원가야하나요", "병원 가야 돼?", "병원에 가 봐야 할까요", "병원 가야 되나"],
+    ],
+)
 def test_korean_spacing_and_speech_levels_do_not_matter(variants: List[str]) -> None:
     signs = {getattr(detect(text), "sign", None) for text in variants}
     assert None not in signs and len(signs) == 1, signs
@@ -156,12 +165,14 @@ def test_korean_spacing_and_speech_levels_do_not_matter(variants: List[str]) -> 
 
 def test_the_korean_word_for_gradually_is_not_a_mole() -> None:
     assert detect("블랙헤드가 점점 진해져요") is None
-    assert detect("점이 점점 진해져요").sign == "mole_change"
+    finding = detect("점이 점점 진해져요")
+    assert finding is not None and finding.sign == "mole_change", finding
 
 
 def test_normalise_joins_korean_and_lowercases_english() -> None:
     assert normalise("My  Mole’s  BLEEDING 피가 나요") == {
-        "en": "my mole's bleeding 피가 나요", "ko": "mymole'sbleeding피가나요",
+        "en": "my mole's bleeding 피가 나요",
+        "ko": "mymole'sbleeding피가나요",
     }
 
 
@@ -173,8 +184,9 @@ def test_no_other_intents_training_example_is_a_red_flag() -> None:
                 continue
             for line in block["examples"].splitlines():
                 text = ANNOTATION.sub(r"\1", line.strip()[2:]) if line.strip().startswith("- ") else ""
-                if text and detect(text):
-                    flagged.append((block["intent"], text, detect(text).sign))
+                finding = detect(text) if text else None
+                if finding:
+                    flagged.append((block["intent"], text, finding.sign))
     assert flagged == []
 
 
@@ -182,9 +194,12 @@ def test_dev_set_rates() -> None:
     """The detector alone on tests/unit/red_flag_cases.yml (the model adds its paraphrases)."""
     cases = load_cases()
     for language, items in cases["symptoms"].items():
-        missed = [c["text"] for c in items if detect(c["text"]) is None]
+        findings = [(c, detect(c["text"])) for c in items]
+        missed = [c["text"] for c, finding in findings if finding is None]
         assert missed == [], language
-        wrong = [c["text"] for c in items if bool(c.get("urgent")) != detect(c["text"]).urgent]
+        wrong = [
+            c["text"] for c, finding in findings if finding is not None and bool(c.get("urgent")) != finding.urgent
+        ]
         assert wrong == [], language
     ordinary = [c["text"] for items in cases["ordinary"].values() for c in items]
     false = [text for text in ordinary if detect(text)]
@@ -199,7 +214,10 @@ def test_rules_file_is_complete() -> None:
         assert sign["why"].strip() and sign.get("urgency") in (URGENT, SOON)
         assert sign.get("en") and sign.get("ko"), sign["id"]
     assert {s for s, sign in signs.items() if sign["urgency"] == URGENT} == {
-        "breathing_or_throat", "fever_or_chills", "fast_spreading", "treatment_injury",
+        "breathing_or_throat",
+        "fever_or_chills",
+        "fast_spreading",
+        "treatment_injury",
     }
     assert "ABCDE" in signs["mole_change"]["why"]
 
@@ -213,6 +231,7 @@ def test_a_bad_pattern_or_unknown_cue_fails_loudly() -> None:
 
 # --- the NLU component -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def override() -> RedFlagOverride:
     pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
@@ -220,11 +239,21 @@ def override() -> RedFlagOverride:
     return RedFlagOverride({k: v for k, v in settings.items() if k != "name"})
 
 
-@pytest.mark.parametrize("text", [
-    "my mole is bleeding", "a mole on my back keeps changing shape", "my face is swollen after a peel",
-    "I got blisters from a mask", "there's a rash on my cheeks", "I have a sore that won't heal on my chin",
-    "점에서 피가 나요", "얼굴이 붓고 화끈거려요", *SYMPTOMS_EN[:5], *SYMPTOMS_KO[:5],
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mole is bleeding",
+        "a mole on my back keeps changing shape",
+        "my face is swollen after a peel",
+        "I got blisters from a mask",
+        "there's a rash on my cheeks",
+        "I have a sore that won't heal on my chin",
+        "점에서 피가 나요",
+        "얼굴이 붓고 화끈거려요",
+        *SYMPTOMS_EN[:5],
+        *SYMPTOMS_KO[:5],
+    ],
+)
 def test_a_red_flag_forces_report_symptom_with_the_finding(override: RedFlagOverride, text: str) -> None:
     message = Message.build(text=text, intent="ask_what_is")
     message.set("intent_ranking", [{"name": "ask_what_is", "confidence": 0.8}])
@@ -249,22 +278,37 @@ def _classified(ranking: List[Dict]) -> Message:
 
 
 def test_a_hesitant_classifier_symptom_gives_way_to_a_confident_next_intent(override: RedFlagOverride) -> None:
-    message = _classified([{"name": "report_symptom", "confidence": 0.4}, {"name": "ask_what_is", "confidence": 0.5},
-                           {"name": "ask_how_to", "confidence": 0.1}])
+    message = _classified(
+        [
+            {"name": "report_symptom", "confidence": 0.4},
+            {"name": "ask_what_is", "confidence": 0.5},
+            {"name": "ask_how_to", "confidence": 0.1},
+        ]
+    )
     override.process([message])
     assert message.get("intent")["name"] == "ask_what_is"
 
 
 def test_a_hesitant_symptom_with_an_unsure_runner_up_falls_back(override: RedFlagOverride) -> None:
-    message = _classified([{"name": "report_symptom", "confidence": 0.7}, {"name": "ask_what_is", "confidence": 0.2},
-                           {"name": "ask_how_to", "confidence": 0.1}])
+    message = _classified(
+        [
+            {"name": "report_symptom", "confidence": 0.7},
+            {"name": "ask_what_is", "confidence": 0.2},
+            {"name": "ask_how_to", "confidence": 0.1},
+        ]
+    )
     override.process([message])
     assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.45}
 
 
 def test_a_hesitant_symptom_with_an_ambiguous_runner_up_falls_back(override: RedFlagOverride) -> None:
-    message = _classified([{"name": "report_symptom", "confidence": 0.5}, {"name": "ask_what_is", "confidence": 0.47},
-                           {"name": "ask_how_to", "confidence": 0.45}])
+    message = _classified(
+        [
+            {"name": "report_symptom", "confidence": 0.5},
+            {"name": "ask_what_is", "confidence": 0.47},
+            {"name": "ask_how_to", "confidence": 0.45},
+        ]
+    )
     override.process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
 
@@ -287,14 +331,30 @@ def test_the_paraphrase_detector_trains_loads_and_promotes(tmp_path: Path) -> No
     from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    symptoms = ["my skin looks strange and keeps changing", "the thing on my arm is different now",
-                "this patch keeps changing every week", "my arm thing looks strange again",
-                "it looks different and strange every day", "the patch on my back keeps changing"] * 3
-    others = ["how often should I use a collagen mask", "what is a moisturizing pack", "why do pores sag",
-              "which vitamin c concentration", "how do I cleanse my face", "hello there", "thanks a lot",
-              "what does retinol do", "how often to exfoliate", "bye"] * 3
-    data = TrainingData([Message.build(text=t, intent="report_symptom") for t in symptoms]
-                        + [Message.build(text=t, intent="ask_what_is") for t in others])
+    symptoms = [
+        "my skin looks strange and keeps changing",
+        "the thing on my arm is different now",
+        "this patch keeps changing every week",
+        "my arm thing looks strange again",
+        "it looks different and strange every day",
+        "the patch on my back keeps changing",
+    ] * 3
+    others = [
+        "how often should I use a collagen mask",
+        "what is a moisturizing pack",
+        "why do pores sag",
+        "which vitamin c concentration",
+        "how do I cleanse my face",
+        "hello there",
+        "thanks a lot",
+        "what does retinol do",
+        "how often to exfoliate",
+        "bye",
+    ] * 3
+    data = TrainingData(
+        [Message.build(text=t, intent="report_symptom") for t in symptoms]
+        + [Message.build(text=t, intent="ask_what_is") for t in others]
+    )
     storage, resource = LocalModelStorage(tmp_path), Resource("red_flags")
     config = {"max_false_positive_rate": 0.0, "folds": 3}
     RedFlagOverride.create(config, storage, resource, None).train(data)
@@ -313,10 +373,17 @@ def test_the_paraphrase_detector_trains_loads_and_promotes(tmp_path: Path) -> No
 
 # --- the referral action ---------------------------------------------------------------------
 
+
 def _refer(text: str, **slots) -> List[Dict]:
     tracker = Tracker(
-        sender_id="test", slots=slots, latest_message={"text": text, "intent": {"name": "report_symptom"}},
-        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        sender_id="test",
+        slots=slots,
+        latest_message={"text": text, "intent": {"name": "report_symptom"}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
     )
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionReferDermatologist().run(dispatcher, tracker, domain={})) == []

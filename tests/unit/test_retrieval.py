@@ -67,25 +67,31 @@ def test_typo_matching_does_not_invent_topics(retriever: Retriever) -> None:
 def test_suggestions_are_other_facts(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("how often should I use a collagen mask?", intent_kind="frequency"))
     ids = [fact.id for fact in result.suggestions]
+    assert result.fact is not None
     assert 2 <= len(ids) <= 3 and result.fact.id not in ids
 
 
 def test_an_entity_built_on_a_word_no_source_uses_is_not_covered(retriever: Retriever) -> None:
-    result = retriever.retrieve(Question("should I keep vitamin C in the fridge?", entity_values=["vitamin_c", "fridge"]))
+    result = retriever.retrieve(
+        Question("should I keep vitamin C in the fridge?", entity_values=["vitamin_c", "fridge"])
+    )
     assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "fridge"
 
 
 def test_typos_and_short_slang_entities_are_not_new_subjects(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("wat water temp 2 wash face", entity_values=["temp", "cleansing"]))
-    assert result.outcome is Outcome.ANSWER and result.fact.id == "cleansing_routine"
+    assert result.outcome is Outcome.ANSWER and result.fact is not None and result.fact.id == "cleansing_routine"
 
 
-@pytest.mark.parametrize("text, outcome", [
-    ("best toothpaste for sensitive teeth?", Outcome.OUT_OF_DOMAIN),
-    ("what oil is best for frying", Outcome.OUT_OF_DOMAIN),
-    ("snail mucin for pores yay or nay", Outcome.TERM_NOT_COVERED),
-    ("will taking vitamin c pills shrink my pores", Outcome.ANSWER),
-])
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("best toothpaste for sensitive teeth?", Outcome.OUT_OF_DOMAIN),
+        ("what oil is best for frying", Outcome.OUT_OF_DOMAIN),
+        ("snail mucin for pores yay or nay", Outcome.TERM_NOT_COVERED),
+        ("will taking vitamin c pills shrink my pores", Outcome.ANSWER),
+    ],
+)
 def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retriever, text, outcome) -> None:
     assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
 
@@ -118,10 +124,16 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
 
     project = Path(__file__).resolve().parents[2]
     answers = [
-        json.loads(subprocess.run(
-            [sys.executable, "-c", HASH_SEED_PROBE], cwd=project, check=True, capture_output=True, text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout)
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", HASH_SEED_PROBE],
+                cwd=project,
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            ).stdout
+        )
         for seed in ("1", "2", "3")
     ]
     assert len(answers[0]) > 500
