@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
@@ -184,6 +184,7 @@ class Retriever:
 
     def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool) -> Result:
         lemmas = content_lemmas(text)
+        korean = hangul_only(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
         for detail in asked_details(text):
@@ -204,7 +205,7 @@ class Retriever:
                 )
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
-        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores))
+        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean))
         return Result(
             Outcome.ANSWER,
             fact=best,
@@ -245,6 +246,7 @@ class Retriever:
         kind_weight: float,
         lemmas: List[str],
         bm25: List[float],
+        korean: str,
     ) -> float:
         """Topic first, then kind (a keyword cue counts more than the NLU's guess), then how
         close the wording is to the fact's question or a paraphrase of it; among equals the
@@ -255,7 +257,7 @@ class Retriever:
         kind_match = 1.0 if kind in fact.kinds else 0.0
         top = max(bm25) or 1.0
         focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
-        wording = _wording(lemmas, fact, self._idf, self._rarest_idf)
+        wording = max(_wording(lemmas, fact, self._idf, self._rarest_idf), korean_wording(korean, fact))
         return (
             weights["primary_topic"] * primary
             + coverage
@@ -381,5 +383,28 @@ def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float
             2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing)))
             for phrasing in fact.phrasing_lemmas
         ),
+        default=0.0,
+    )
+
+
+def hangul_only(text: str) -> str:
+    """The Hangul of a text, without spaces or anything else: "각질 팩은" -> "각질팩은"."""
+    return "".join(HANGUL.findall(text))
+
+
+def _bigrams(text: str) -> Set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def korean_wording(korean: str, fact: Fact) -> float:
+    """Best overlap between a Korean question and the fact's Korean phrasings (its Korean
+    button question and Korean paraphrases), as a Dice score over character bigrams: Korean
+    attaches particles and endings to words ("각질팩은", "각질팩을"), so whole words rarely
+    match, while their syllable pairs do."""
+    if len(korean) < 2:
+        return 0.0
+    query = _bigrams(korean)
+    return max(
+        (2 * len(query & _bigrams(phrasing)) / (len(query) + len(_bigrams(phrasing))) for phrasing in fact.korean_phrasings),
         default=0.0,
     )

@@ -25,6 +25,7 @@ from knowledge.nlp import content_lemmas, pipeline
 
 EXCLUDED_FILE = "excluded.yml"
 QUESTION_MAX_CHARS = 60
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Numbers as written in an answer: "7%", "1-3", "200,000", "30" -- compared without separators.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 Span = Tuple[int, int]
@@ -326,6 +327,12 @@ def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:
         "quotes": quotes,
         "lemmas": content_lemmas(indexed_text),
         "phrasing_lemmas": [content_lemmas(phrasing) for phrasing in phrasings],
+        # Korean phrasings as Hangul only, for character-bigram matching (answering/gather.py).
+        "korean_phrasings": [
+            "".join(HANGUL.findall(phrasing))
+            for phrasing in (fact.get("question_ko", ""), *fact.get("paraphrases", []))
+            if HANGUL.search(phrasing)
+        ],
     }
 
 

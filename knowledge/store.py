@@ -41,6 +41,8 @@ class Fact:
     lemmas: Tuple[str, ...]
     # Lemmas of the fact's question and of each paraphrase of it.
     phrasing_lemmas: Tuple[Tuple[str, ...], ...]
+    # The Korean button question and Korean paraphrases, Hangul only.
+    korean_phrasings: Tuple[str, ...]
 
     @property
     def question(self) -> str:
@@ -118,6 +120,7 @@ def _fact_from_json(raw: dict) -> Fact:
         quotes=tuple(Quote(q["document"], q["text"]) for q in raw["quotes"]),
         lemmas=tuple(raw["lemmas"]),
         phrasing_lemmas=tuple(tuple(lemmas) for lemmas in raw["phrasing_lemmas"]),
+        korean_phrasings=tuple(raw["korean_phrasings"]),
     )
 
 

@@ -29,8 +29,6 @@ from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 import skops.io as sio
-from sklearn.model_selection import StratifiedKFold
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -44,6 +42,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.model_selection import StratifiedKFold
 
 from nlu_components.tfidf_classifier import TRUSTED_TYPES, IntentModel, OneTextScorer
 from safety import red_flags
@@ -57,6 +56,7 @@ SETTINGS_FILE = "symptom_paraphrase.json"
 SYMPTOM, OTHER = "symptom", "other"
 LANGUAGE_GROUPS = ("ko", "other")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 def language_group(text: Text) -> Text:
@@ -84,7 +84,10 @@ class BinaryScorer(OneTextScorer):
 
 
 def choose_threshold(
-    probabilities: np.ndarray, is_symptom: np.ndarray, max_false_positive_rate: float, floor: float,
+    probabilities: np.ndarray,
+    is_symptom: np.ndarray,
+    max_false_positive_rate: float,
+    floor: float,
 ) -> float:
     """The lowest threshold (of a 0.01 grid, at least ``floor``) whose false-positive rate on
     the non-symptom examples is at most ``max_false_positive_rate``."""
@@ -116,6 +119,10 @@ class RedFlagOverride(GraphComponent):
             "C": 10.0,
             "max_false_positive_rate": 0.005,
             "min_paraphrase_threshold": 0.5,
+            # A message of more words than this is a post: the detector scores each sentence
+            # and keeps the highest. Scored whole, a long story about products and routines
+            # looked like the long symptom stories it was trained on.
+            "sentence_scoring_min_words": 30,
             "folds": 5,
             "max_word_ngram": 2,
             "min_char_ngram": 1,
@@ -125,8 +132,11 @@ class RedFlagOverride(GraphComponent):
         }
 
     def __init__(
-        self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
-        resource: Optional[Resource] = None, model: Optional[IntentModel] = None,
+        self,
+        config: Dict[Text, Any],
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        model: Optional[IntentModel] = None,
         thresholds: Optional[Dict[Text, float]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -143,7 +153,10 @@ class RedFlagOverride(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagOverride":
         return cls(config, model_storage, resource)
@@ -159,6 +172,8 @@ class RedFlagOverride(GraphComponent):
         self.thresholds = self._cross_validated_thresholds(texts, labels)
         self._model = IntentModel.untrained(self._config).fit(texts, labels)
         self._scorer = BinaryScorer(self._model)
+        if self._model_storage is None:
+            raise RuntimeError("RedFlagOverride was made without a model storage, so it cannot save what it learned")
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump(asdict(self._model), directory / MODEL_FILE)
             (directory / SETTINGS_FILE).write_text(json.dumps({"thresholds": self.thresholds}))
@@ -183,21 +198,29 @@ class RedFlagOverride(GraphComponent):
         for language in LANGUAGE_GROUPS:
             mine = groups == language
             thresholds[language] = choose_threshold(
-                out_of_fold[mine], is_symptom[mine], self._config["max_false_positive_rate"],
+                out_of_fold[mine],
+                is_symptom[mine],
+                self._config["max_false_positive_rate"],
                 self._config["min_paraphrase_threshold"],
             )
             above = out_of_fold[mine] >= thresholds[language]
             logger.info(
                 "Symptom paraphrase threshold (%s) %.2f: out-of-fold recall %.3f, false-positive rate %.4f",
-                language, thresholds[language], float(np.mean(above[is_symptom[mine]])) if is_symptom[mine].any() else 0.0,
+                language,
+                thresholds[language],
+                float(np.mean(above[is_symptom[mine]])) if is_symptom[mine].any() else 0.0,
                 float(np.mean(above[~is_symptom[mine]])) if (~is_symptom[mine]).any() else 0.0,
             )
         return thresholds
 
     @classmethod
     def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "RedFlagOverride":
         try:
             with model_storage.read_from(resource) as directory:
@@ -218,7 +241,14 @@ class RedFlagOverride(GraphComponent):
         return finding.sign if finding else None
 
     def paraphrase_probability(self, text: Text) -> Optional[float]:
-        return self._scorer.predict_proba(text) if self._scorer is not None and text else None
+        """The detector's probability that ``text`` describes a symptom; for a post, that of
+        its most symptom-like sentence, so the symptom is found wherever the story puts it."""
+        if self._scorer is None or not text:
+            return None
+        parts = [text]
+        if len(text.split()) > self._config["sentence_scoring_min_words"]:
+            parts = [part for part in SENTENCE_END.split(text) if part.strip()] or parts
+        return max(self._scorer.predict_proba(part) for part in parts)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -229,10 +259,16 @@ class RedFlagOverride(GraphComponent):
                 continue
             probability = self.paraphrase_probability(text)
             if probability is not None and probability >= self.thresholds[language_group(text)]:
-                self._force(message, probability, {
-                    "sign": "paraphrase", "urgency": red_flags.SOON, "source": "classifier",
-                    "confidence": round(probability, 4),
-                })
+                self._force(
+                    message,
+                    probability,
+                    {
+                        "sign": "paraphrase",
+                        "urgency": red_flags.SOON,
+                        "source": "classifier",
+                        "confidence": round(probability, 4),
+                    },
+                )
             elif self._is_hesitant_symptom(message.get(INTENT) or {}):
                 message.set(INTENT, self._next_intent(message), add_to_output=True)
         return messages
@@ -255,7 +291,8 @@ class RedFlagOverride(GraphComponent):
         """The runner-up intent, or ``nlu_fallback`` when the FallbackClassifier would not
         have accepted the runner-up (under its threshold, or too close to the next one)."""
         others = [
-            r for r in message.get(INTENT_RANKING_KEY) or []
+            r
+            for r in message.get(INTENT_RANKING_KEY) or []
             if r.get(INTENT_NAME_KEY) not in (self._intent, FALLBACK_INTENT)
         ]
         threshold = self._config["fallback_threshold"]

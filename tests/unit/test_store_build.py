@@ -88,7 +88,9 @@ def test_a_third_document_needs_no_code_change(project_copy: Path) -> None:
                         "topics": ["cleansing"],
                         "kinds": ["what_is"],
                         "question": "What does steam do?",
+                        "question_ko": "스팀은 뭐에 좋아요?",
                         "answer": "Steam softens the skin before cleansing.",
+                        "answer_ko": "스팀은 세안 전에 피부를 부드럽게 해 줘요.",
                         "sources": [{"document": "steam", "quotes": ["Steam softens the skin before cleansing."]}],
                     }
                 ]
