@@ -205,7 +205,9 @@ class Retriever:
                 )
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
-        best = max(candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean))
+        best = max(
+            candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean)
+        )
         return Result(
             Outcome.ANSWER,
             fact=best,
@@ -405,6 +407,9 @@ def korean_wording(korean: str, fact: Fact) -> float:
         return 0.0
     query = _bigrams(korean)
     return max(
-        (2 * len(query & _bigrams(phrasing)) / (len(query) + len(_bigrams(phrasing))) for phrasing in fact.korean_phrasings),
+        (
+            2 * len(query & _bigrams(phrasing)) / (len(query) + len(_bigrams(phrasing)))
+            for phrasing in fact.korean_phrasings
+        ),
         default=0.0,
     )

@@ -24,15 +24,36 @@ def _endpoints_as_before(directory: Path, actions_port: int, tracker_db: Path) -
 
 
 def _servers_as_before(
-    actions_port: int, rasa_port: int, model: Path, credentials: Path, endpoints: Path, cors_origins: Sequence[str],
+    actions_port: int,
+    rasa_port: int,
+    model: Path,
+    credentials: Path,
+    endpoints: Path,
+    cors_origins: Sequence[str],
 ) -> List[ProcessSpec]:
     return [
-        ProcessSpec("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port),
-                                "--actions", "actions.actions"], f"http://{LOOPBACK}:{actions_port}/health"),
-        ProcessSpec("rasa", [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
-                             "--credentials", str(credentials), "--endpoints", str(endpoints),
-                             *(["--cors", *cors_origins] if cors_origins else [])],
-                    f"http://{LOOPBACK}:{rasa_port}/webhooks/rest/"),
+        ProcessSpec(
+            "actions",
+            [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions.actions"],
+            f"http://{LOOPBACK}:{actions_port}/health",
+        ),
+        ProcessSpec(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                str(credentials),
+                "--endpoints",
+                str(endpoints),
+                *(["--cors", *cors_origins] if cors_origins else []),
+            ],
+            f"http://{LOOPBACK}:{rasa_port}/webhooks/rest/",
+        ),
     ]
 
 

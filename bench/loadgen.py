@@ -121,8 +121,14 @@ async def _send(conn: HttpConnection, sender: str, text: str) -> bool:
 
 
 async def closed_loop(
-    port: int, users: int, duration_s: float, warmup_s: float, messages: Sequence[str],
-    turns_per_conversation: int = 5, max_messages: int = 20000, tag: str = "load",
+    port: int,
+    users: int,
+    duration_s: float,
+    warmup_s: float,
+    messages: Sequence[str],
+    turns_per_conversation: int = 5,
+    max_messages: int = 20000,
+    tag: str = "load",
 ) -> PhaseResult:
     """``users`` users, each holding fresh ``turns_per_conversation``-turn conversations
     back to back until the deadline (or until ``max_messages`` in all)."""
@@ -176,7 +182,9 @@ async def first_answer(port: int, message: str, deadline: float, poll_s: float =
         conn = HttpConnection("127.0.0.1", port)
         try:
             status, body = await asyncio.wait_for(
-                conn.post_json("/webhooks/rest/webhook", {"sender": f"cold-{uuid.uuid4().hex[:8]}", "message": message}),
+                conn.post_json(
+                    "/webhooks/rest/webhook", {"sender": f"cold-{uuid.uuid4().hex[:8]}", "message": message}
+                ),
                 30,
             )
             if status == 200 and body.startswith(b"[") and len(body) > 2:

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bench.run_bench import MESSAGES
 import rasa_internals
+from bench.run_bench import MESSAGES
 from rasa_internals import tf_free
 from serving.processes import MODEL
 

@@ -67,14 +67,30 @@ def main() -> int:
     with running_assistant(launch=launch) as assistant:
         port = int(assistant.base_url.rsplit(":", 1)[1])
         asyncio.run(loadgen.long_conversation(port, 5, MESSAGES, tag="warm"))
-        pids = {("actions" if " actions" in cmdline(p) or "rasa_sdk" in cmdline(p) else "rasa"): p
-                for p in set(_children(os.getpid())) - before}
+        pids = {
+            ("actions" if " actions" in cmdline(p) or "rasa_sdk" in cmdline(p) else "rasa"): p
+            for p in set(_children(os.getpid())) - before
+        }
         recorders = {}
         for name, pid in pids.items():
             recorders[name] = subprocess.Popen(
-                ["py-spy", "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "100",
-                 "--format", "raw", "--output", str(args.out / f"{name}.collapsed"), "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    "py-spy",
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--duration",
+                    str(args.seconds),
+                    "--rate",
+                    "100",
+                    "--format",
+                    "raw",
+                    "--output",
+                    str(args.out / f"{name}.collapsed"),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         time.sleep(1)
         half = args.seconds / 2
@@ -86,7 +102,9 @@ def main() -> int:
             long_turns += len(samples)
         for recorder in recorders.values():
             recorder.wait(timeout=args.seconds + 60)
-    print(f"load: {len(load.samples)} messages at 20 users in {half:.0f} s, then {long_turns} turns of long conversations")
+    print(
+        f"load: {len(load.samples)} messages at 20 users in {half:.0f} s, then {long_turns} turns of long conversations"
+    )
     report = []
     for name in recorders:
         own, inclusive, total = top_entries(args.out / f"{name}.collapsed")

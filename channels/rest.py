@@ -12,12 +12,11 @@ bounded in size and depth (limits in channels/limits.yml; docs/awkward-input.md)
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
 
 from channels.limits import load_limits
 from channels.validation import is_well_formed, metadata_problem, parse_json_body, sender_problem
@@ -65,7 +64,8 @@ def validate_body(body: Any) -> Tuple[Optional[Text], Optional[Dict[Text, Any]]]
     if not is_well_formed(message):
         return "`message` is not well-formed Unicode (it holds a lone surrogate)", None
     problem = sender_problem(sender, MAX_SENDER_CHARS) or metadata_problem(
-        metadata, LIMITS.metadata_max_bytes, LIMITS.metadata_max_depth)
+        metadata, LIMITS.metadata_max_bytes, LIMITS.metadata_max_depth
+    )
     if problem:
         return problem, None
     text = "".join(ch for ch in message if ch.isprintable() or ch in "\n\t").strip()

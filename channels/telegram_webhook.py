@@ -46,14 +46,22 @@ class TelegramSettings:
 def settings_from_env(env: Optional[Mapping[Text, Text]] = None, need_webhook_url: bool = False) -> TelegramSettings:
     """The five TELEGRAM_* variables, checked; raises TelegramConfigError naming what's wrong."""
     env = os.environ if env is None else env
-    value = {name: (env.get(name) or "").strip() for name in (
-        "TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_SECRET_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_URL")}
+    value = {
+        name: (env.get(name) or "").strip()
+        for name in (
+            "TELEGRAM_TOKEN",
+            "TELEGRAM_BOT_NAME",
+            "TELEGRAM_SECRET_TOKEN",
+            "TELEGRAM_WEBHOOK_URL",
+            "TELEGRAM_API_URL",
+        )
+    }
     required = ["TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_SECRET_TOKEN"]
     if need_webhook_url:
         required.append("TELEGRAM_WEBHOOK_URL")
     missing = [name for name in required if not value[name]]
     if missing:
-        raise TelegramConfigError(f"set {', '.join(missing)} (see README, \"Telegram\")")
+        raise TelegramConfigError(f'set {", ".join(missing)} (see README, "Telegram")')
     if not BOT_TOKEN_PATTERN.match(value["TELEGRAM_TOKEN"]):
         raise TelegramConfigError("TELEGRAM_TOKEN must look like 123456789:AA... (the token BotFather gave you)")
     if not SECRET_TOKEN_PATTERN.match(value["TELEGRAM_SECRET_TOKEN"]):
@@ -75,7 +83,8 @@ def call_api(settings: TelegramSettings, method: Text, params: Optional[Dict[Tex
     """One Bot API call (JSON body); the ``result``, or TelegramConfigError with Telegram's description."""
     url = f"{settings.api_url}/bot{settings.token}/{method}"
     request = urllib.request.Request(
-        url, data=json.dumps(params or {}).encode("utf-8"), headers={"Content-Type": "application/json"})
+        url, data=json.dumps(params or {}).encode("utf-8"), headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=API_TIMEOUT_S) as response:
             body = json.loads(response.read().decode("utf-8"))

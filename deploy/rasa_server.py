@@ -17,7 +17,8 @@ refuses API options on its command line and secrets shorter than 16 characters.
 
 It also turns off Rasa's silent fallback to an in-memory tracker store (see
 ``fail_instead_of_forgetting``), handles a message that nginx retries on this replica once
-(``rasa_internals.idempotent_messages``: same ``X-Request-ID``, same answer), and starts Rasa lean the way ``make run`` does
+(``rasa_internals.idempotent_messages``: same ``X-Request-ID``, same answer), and starts Rasa lean the way
+``make run`` does
 (``serving.run_rasa.prepare``: the profiled fixes, and no TensorFlow for a model without it).
 """
 
@@ -64,7 +65,9 @@ def rasa_run_argv(options: Sequence[str], env: Mapping[str, str]) -> List[str]:
 
 def api_mode(env: Mapping[str, str]) -> str:
     """How the API is exposed, for logs: "off", "token" or "jwt" (never the secret)."""
-    modes = [name for name, var in (("token", "RASA_API_TOKEN"), ("jwt", "RASA_JWT_SECRET")) if (env.get(var) or "").strip()]
+    modes = [
+        name for name, var in (("token", "RASA_API_TOKEN"), ("jwt", "RASA_JWT_SECRET")) if (env.get(var) or "").strip()
+    ]
     return "+".join(modes) or "off"
 
 
@@ -86,8 +89,7 @@ def fail_instead_of_forgetting() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     def raise_error(self: Any, error: Exception) -> None:
-        logger.error("tracker store %s failed; refusing the message: %s",
-                     type(self._tracker_store).__name__, error)
+        logger.error("tracker store %s failed; refusing the message: %s", type(self._tracker_store).__name__, error)
         raise TrackerStoreUnavailable(f"tracker store failed: {error}") from error
 
     FailSafeTrackerStore.on_tracker_store_error = raise_error

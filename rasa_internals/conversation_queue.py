@@ -72,7 +72,10 @@ class QueuedInMemoryLockStore(InMemoryLockStore):
 
     @asynccontextmanager
     async def lock(
-        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1,
+        self,
+        conversation_id: Text,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
     ) -> AsyncGenerator[TicketLock, None]:
         async with self.queues.turn(conversation_id, lock_lifetime):
             async with super().lock(conversation_id, lock_lifetime, wait_time_in_seconds) as ticket_lock:

@@ -52,8 +52,7 @@ def failing_message_on_store_error() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     def raise_error(self: Any, error: Exception) -> None:
-        logger.error("tracker store %s failed; refusing the message: %r",
-                     type(self._tracker_store).__name__, error)
+        logger.error("tracker store %s failed; refusing the message: %r", type(self._tracker_store).__name__, error)
         raise TrackerStoreUnavailable(f"tracker store failed: {type(error).__name__}") from error
 
     FailSafeTrackerStore.on_tracker_store_error = raise_error

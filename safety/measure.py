@@ -84,7 +84,9 @@ def main() -> None:
             if not model_hit and parse is not None:
                 problems.append(f"MISSED ({language}): {case['text']}")
             if bool(case.get("urgent")) != bool(finding and finding.urgent):
-                problems.append(f"URGENCY ({language}, expected {'urgent' if case.get('urgent') else 'soon'}): {case['text']}")
+                problems.append(
+                    f"URGENCY ({language}, expected {'urgent' if case.get('urgent') else 'soon'}): {case['text']}"
+                )
         model_rate = rate(by_model, len(items)) if parse else "-"
         print(f"{'symptom posts referred, ' + language:34} {rate(by_detector, len(items)):>14} {model_rate:>14}")
         print(f"{'  urgent ones called urgent, ' + language:34} {rate(urgent_right, urgent_total):>14}")
@@ -98,12 +100,16 @@ def main() -> None:
             model_hit = referred_by_model(case["text"])
             false_model += model_hit
             if finding is not None or model_hit:
-                problems.append(f"FALSE REFERRAL ({language}, {finding.sign if finding else 'classifier'}): {case['text']}")
+                problems.append(
+                    f"FALSE REFERRAL ({language}, {finding.sign if finding else 'classifier'}): {case['text']}"
+                )
         all_ordinary += len(items)
         all_false_detector += false_detector
         all_false_model += false_model
         model_rate = rate(false_model, len(items)) if parse else "-"
-        print(f"{'ordinary questions referred, ' + language:34} {rate(false_detector, len(items)):>14} {model_rate:>14}")
+        print(
+            f"{'ordinary questions referred, ' + language:34} {rate(false_detector, len(items)):>14} {model_rate:>14}"
+        )
     model_rate = rate(all_false_model, all_ordinary) if parse else "-"
     print(f"{'false-referral rate, all':34} {rate(all_false_detector, all_ordinary):>14} {model_rate:>14}")
     if args.show:

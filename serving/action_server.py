@@ -23,7 +23,7 @@ import ipaddress
 import logging
 import os
 import sys
-from typing import Any, List, Optional, Text
+from typing import List, Optional, Text
 
 from jsonschema import Draft7Validator
 from sanic import Sanic, response
@@ -53,8 +53,11 @@ ACTION_CALL_SCHEMA = {
                 "events": {"type": "array", "items": {"type": "object"}},
                 "latest_message": {
                     "type": "object",
-                    "properties": {"text": {"type": ["string", "null"]}, "intent": {"type": "object"},
-                                   "entities": {"type": "array", "items": {"type": "object"}}},
+                    "properties": {
+                        "text": {"type": ["string", "null"]},
+                        "intent": {"type": "object"},
+                        "entities": {"type": "array", "items": {"type": "object"}},
+                    },
                 },
             },
         },
@@ -103,7 +106,9 @@ def action_call_problem(body: bytes, message_max_chars: int) -> Optional[Text]:
 
 
 def _refuse(request: Request, status: int, reason: Text) -> HTTPResponse:
-    logger.warning("action server: refused %s %s from %s: %d %s", request.method, request.path, request.ip, status, reason)
+    logger.warning(
+        "action server: refused %s %s from %s: %d %s", request.method, request.path, request.ip, status, reason
+    )
     return response.json({"error": reason}, status=status)
 
 

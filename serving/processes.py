@@ -45,30 +45,73 @@ def free_port() -> int:
 
 def action_server(port: int, host: str = LOOPBACK, name: str = "actions") -> ProcessSpec:
     """``serving.action_server``; it reads ``ACTION_SERVER_TOKEN`` from the environment."""
-    argv = [str(PYTHON), "-m", "serving.action_server", "--host", host, "--port", str(port),
-            "--actions", ACTIONS_MODULE]
+    argv = [
+        str(PYTHON),
+        "-m",
+        "serving.action_server",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--actions",
+        ACTIONS_MODULE,
+    ]
     return ProcessSpec(name, argv, f"http://{LOOPBACK if host == '0.0.0.0' else host}:{port}/health")
 
 
 def rasa_server(
-    port: int, credentials: Path, endpoints: Path, model: Path = MODEL,
-    cors_origins: Sequence[str] = (), name: str = "rasa",
+    port: int,
+    credentials: Path,
+    endpoints: Path,
+    model: Path = MODEL,
+    cors_origins: Sequence[str] = (),
+    name: str = "rasa",
 ) -> ProcessSpec:
     """``rasa run`` started lean (``serving.run_rasa``); up when its REST channel answers."""
-    argv = [str(PYTHON), "-m", "serving.run_rasa", "run", "--model", str(model), "--port", str(port),
-            "--credentials", str(credentials), "--endpoints", str(endpoints)]
+    argv = [
+        str(PYTHON),
+        "-m",
+        "serving.run_rasa",
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--credentials",
+        str(credentials),
+        "--endpoints",
+        str(endpoints),
+    ]
     if cors_origins:
         argv += ["--cors", *cors_origins]
     return ProcessSpec(name, argv, f"http://{LOOPBACK}:{port}/webhooks/rest/")
 
 
 def rasa_replica(
-    port: int, interface: str, credentials: Path, endpoints: Path, model: Path = MODEL,
-    cors_origins: Sequence[str] = (), name: str = "rasa",
+    port: int,
+    interface: str,
+    credentials: Path,
+    endpoints: Path,
+    model: Path = MODEL,
+    cors_origins: Sequence[str] = (),
+    name: str = "rasa",
 ) -> ProcessSpec:
     """A production replica (``deploy.rasa_server``); ready when its health channel says so."""
-    argv = [str(PYTHON), "-m", "deploy.rasa_server", "--model", str(model), "--port", str(port),
-            "--interface", interface, "--credentials", str(credentials), "--endpoints", str(endpoints)]
+    argv = [
+        str(PYTHON),
+        "-m",
+        "deploy.rasa_server",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--interface",
+        interface,
+        "--credentials",
+        str(credentials),
+        "--endpoints",
+        str(endpoints),
+    ]
     if cors_origins:
         argv += ["--cors", *cors_origins]
     host = LOOPBACK if interface == "0.0.0.0" else interface
@@ -76,6 +119,14 @@ def rasa_replica(
 
 
 def web_server(port: int, rasa_url: str, host: str = "localhost", name: str = "web") -> ProcessSpec:
-    argv = [str(PYTHON), str(PROJECT / "web" / "server.py"), "--host", host, "--port", str(port),
-            "--rasa-url", rasa_url]
+    argv = [
+        str(PYTHON),
+        str(PROJECT / "web" / "server.py"),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--rasa-url",
+        rasa_url,
+    ]
     return ProcessSpec(name, argv, f"http://{LOOPBACK if host == 'localhost' else host}:{port}/")

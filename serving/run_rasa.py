@@ -44,5 +44,6 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     rasa_main()
 
+
 if __name__ == "__main__":
     main()

@@ -51,8 +51,9 @@ def build(args: argparse.Namespace) -> List[processes.ProcessSpec]:
     rasa_url = f"http://localhost:{args.rasa_port}"
     return [
         processes.action_server(args.actions_port),
-        processes.rasa_server(args.rasa_port, args.credentials, args.endpoints, args.model,
-                              [args.cors] if args.cors else []),
+        processes.rasa_server(
+            args.rasa_port, args.credentials, args.endpoints, args.model, [args.cors] if args.cors else []
+        ),
         processes.web_server(args.web_port, rasa_url, args.web_host),
     ]
 
@@ -73,8 +74,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         started = [supervisor.add(spec, env, args.run_dir / "logs" / f"{spec.name}.log") for spec in build(args)]
         supervisor.wait_healthy(started, START_TIMEOUT_S)
         supervisor.mark_ready()
-        log(f"ready: REST channel at http://localhost:{args.rasa_port}/webhooks/rest/webhook, "
-            f"chat page at http://{args.web_host}:{args.web_port}/; a process that stops is restarted")
+        log(
+            f"ready: REST channel at http://localhost:{args.rasa_port}/webhooks/rest/webhook, "
+            f"chat page at http://{args.web_host}:{args.web_port}/; a process that stops is restarted"
+        )
         supervisor.run_forever()
     except StopRequested:
         log("stopping")

@@ -27,8 +27,16 @@ RESULTS = PROJECT / "results" / "kill-test-cluster.json"
 START_TIMEOUT_S = 600
 STOP_TIMEOUT_S = 90
 CONNECTION_VARIABLES = (
-    "TRACKER_DB_HOST", "TRACKER_DB_PORT", "TRACKER_DB_USER", "TRACKER_DB_PASSWORD", "TRACKER_DB_SSLMODE",
-    "LOCK_REDIS_HOST", "LOCK_REDIS_PORT", "LOCK_REDIS_PASSWORD", "LOCK_REDIS_DB", "LOCK_REDIS_USE_SSL",
+    "TRACKER_DB_HOST",
+    "TRACKER_DB_PORT",
+    "TRACKER_DB_USER",
+    "TRACKER_DB_PASSWORD",
+    "TRACKER_DB_SSLMODE",
+    "LOCK_REDIS_HOST",
+    "LOCK_REDIS_PORT",
+    "LOCK_REDIS_PASSWORD",
+    "LOCK_REDIS_DB",
+    "LOCK_REDIS_USE_SSL",
 )
 
 
@@ -61,9 +69,13 @@ def pg_connect(settings: Mapping[str, str], dbname: str):
     import psycopg2
 
     return psycopg2.connect(
-        host=settings["TRACKER_DB_HOST"], port=int(settings["TRACKER_DB_PORT"]), dbname=dbname,
-        user=settings["TRACKER_DB_USER"], password=settings["TRACKER_DB_PASSWORD"] or None,
-        sslmode=settings["TRACKER_DB_SSLMODE"], connect_timeout=3,
+        host=settings["TRACKER_DB_HOST"],
+        port=int(settings["TRACKER_DB_PORT"]),
+        dbname=dbname,
+        user=settings["TRACKER_DB_USER"],
+        password=settings["TRACKER_DB_PASSWORD"] or None,
+        sslmode=settings["TRACKER_DB_SSLMODE"],
+        connect_timeout=3,
     )
 
 
@@ -71,9 +83,12 @@ def redis_client(settings: Mapping[str, str]):
     import redis
 
     return redis.StrictRedis(
-        host=settings["LOCK_REDIS_HOST"], port=int(settings["LOCK_REDIS_PORT"]),
-        db=int(settings["LOCK_REDIS_DB"]), password=settings["LOCK_REDIS_PASSWORD"] or None,
-        ssl=settings["LOCK_REDIS_USE_SSL"].lower() == "true", socket_timeout=3,
+        host=settings["LOCK_REDIS_HOST"],
+        port=int(settings["LOCK_REDIS_PORT"]),
+        db=int(settings["LOCK_REDIS_DB"]),
+        password=settings["LOCK_REDIS_PASSWORD"] or None,
+        ssl=settings["LOCK_REDIS_USE_SSL"].lower() == "true",
+        socket_timeout=3,
     )
 
 
@@ -154,7 +169,11 @@ class ClusterRun:
         with open(self.launcher_log, "ab") as log:
             self.launcher = subprocess.Popen(
                 [sys.executable, "-m", "deploy.cluster", "--env-file", str(EXAMPLE_ENV)],
-                cwd=PROJECT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=PROJECT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         self.starts += 1
         deadline = began + START_TIMEOUT_S + 30
@@ -225,7 +244,8 @@ class ClusterRun:
         """The stored tracker's events, read through a replica's (token-protected) HTTP API."""
         response = requests.get(
             f"{self.replica_urls[replica]}/conversations/{sender}/tracker",
-            params={"token": self.api_token, "include_events": "ALL"}, timeout=30,
+            params={"token": self.api_token, "include_events": "ALL"},
+            timeout=30,
         )
         response.raise_for_status()
         return response.json()["events"]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.build import build
 from answering.gather import Retriever
+from knowledge.build import build
 from knowledge.store import FactStore, default_store
 
 PROJECT = Path(__file__).resolve().parent.parent

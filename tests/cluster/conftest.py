@@ -35,11 +35,15 @@ def services() -> Dict[str, str]:
     settings = connection_settings()
     problems = _reachable(settings)
     if len(problems) == 2:
-        pytest.skip("cluster tests need PostgreSQL and Redis, and neither is reachable: "
-                    + "; ".join(f"{name} at {reason}" for name, reason in problems.items()))
+        pytest.skip(
+            "cluster tests need PostgreSQL and Redis, and neither is reachable: "
+            + "; ".join(f"{name} at {reason}" for name, reason in problems.items())
+        )
     if problems:
-        pytest.fail("cluster tests need PostgreSQL and Redis: "
-                    + "; ".join(f"{name} at {reason}" for name, reason in problems.items()))
+        pytest.fail(
+            "cluster tests need PostgreSQL and Redis: "
+            + "; ".join(f"{name} at {reason}" for name, reason in problems.items())
+        )
     return settings
 
 

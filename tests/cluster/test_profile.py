@@ -3,8 +3,8 @@ refusal to fall back to memory, and the documentation naming every setting."""
 
 import asyncio
 import re
-import time
 import threading
+import time
 from pathlib import Path
 from typing import Dict, List
 
@@ -12,7 +12,11 @@ import pytest
 
 from deploy.cluster import load_env_file, required_variables
 from deploy.rasa_server import (
-    ConfigurationError, TrackerStoreUnavailable, api_mode, fail_instead_of_forgetting, rasa_run_argv,
+    ConfigurationError,
+    TrackerStoreUnavailable,
+    api_mode,
+    fail_instead_of_forgetting,
+    rasa_run_argv,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -27,17 +31,26 @@ def test_the_api_is_off_without_a_token_or_jwt_secret() -> None:
 
 def test_a_token_or_jwt_secret_turns_the_api_on_protected() -> None:
     assert rasa_run_argv([], {"RASA_API_TOKEN": TOKEN})[2:] == ["--enable-api", "--auth-token", TOKEN]
-    assert rasa_run_argv([], {"RASA_JWT_SECRET": TOKEN})[2:] == ["--enable-api", "--jwt-secret", TOKEN, "--jwt-method", "HS256"]
+    assert rasa_run_argv([], {"RASA_JWT_SECRET": TOKEN})[2:] == [
+        "--enable-api",
+        "--jwt-secret",
+        TOKEN,
+        "--jwt-method",
+        "HS256",
+    ]
     assert api_mode({"RASA_API_TOKEN": TOKEN}) == "token"
 
 
-@pytest.mark.parametrize("options, env", [
-    (["--enable-api"], {}),
-    (["--auth-token", TOKEN], {}),
-    (["-t", TOKEN], {}),
-    (["--jwt-secret=" + TOKEN], {}),
-    ([], {"RASA_API_TOKEN": "short"}),
-])
+@pytest.mark.parametrize(
+    "options, env",
+    [
+        (["--enable-api"], {}),
+        (["--auth-token", TOKEN], {}),
+        (["-t", TOKEN], {}),
+        (["--jwt-secret=" + TOKEN], {}),
+        ([], {"RASA_API_TOKEN": "short"}),
+    ],
+)
 def test_an_open_or_weak_api_is_refused(options: List[str], env: Dict[str, str]) -> None:
     with pytest.raises(ConfigurationError):
         rasa_run_argv(options, env)
@@ -82,9 +95,14 @@ def test_a_tracker_store_error_fails_the_message_instead_of_a_memory_fallback(mo
 def test_tickets_issued_at_once_by_many_clients_are_all_distinct_and_kept(services, key_prefix) -> None:
     from rasa_internals.lock_store import AtomicRedisLockStore
 
-    settings = dict(host=services["LOCK_REDIS_HOST"], port=services["LOCK_REDIS_PORT"], db=services["LOCK_REDIS_DB"],
-                    password=services["LOCK_REDIS_PASSWORD"], use_ssl=services["LOCK_REDIS_USE_SSL"],
-                    key_prefix=key_prefix)
+    settings = dict(
+        host=services["LOCK_REDIS_HOST"],
+        port=services["LOCK_REDIS_PORT"],
+        db=services["LOCK_REDIS_DB"],
+        password=services["LOCK_REDIS_PASSWORD"],
+        use_ssl=services["LOCK_REDIS_USE_SSL"],
+        key_prefix=key_prefix,
+    )
     stores = [AtomicRedisLockStore(**settings) for _ in range(8)]  # one connection pool each, like replicas
     conversation, tickets, barrier = "ticket-race", [], threading.Barrier(len(stores))
 
@@ -116,9 +134,14 @@ def test_a_message_waiting_for_a_dead_replicas_lock_gets_it_when_that_ticket_exp
     then waits forever)."""
     from rasa_internals.lock_store import AtomicRedisLockStore
 
-    settings = dict(host=services["LOCK_REDIS_HOST"], port=services["LOCK_REDIS_PORT"], db=services["LOCK_REDIS_DB"],
-                    password=services["LOCK_REDIS_PASSWORD"], use_ssl=services["LOCK_REDIS_USE_SSL"],
-                    key_prefix=key_prefix)
+    settings = dict(
+        host=services["LOCK_REDIS_HOST"],
+        port=services["LOCK_REDIS_PORT"],
+        db=services["LOCK_REDIS_DB"],
+        password=services["LOCK_REDIS_PASSWORD"],
+        use_ssl=services["LOCK_REDIS_USE_SSL"],
+        key_prefix=key_prefix,
+    )
     dead, live = AtomicRedisLockStore(**settings), AtomicRedisLockStore(**settings)
     lifetime, conversation = 1.0, "dead-holder"
 
@@ -139,8 +162,9 @@ def test_the_kubernetes_manifests_parse_and_give_the_replicas_every_setting() ->
     import yaml
 
     guide = (PROJECT / "docs" / "kubernetes.md").read_text(encoding="utf-8")
-    documents = [doc for block in re.findall(r"```yaml\n(.*?)```", guide, re.S)
-                 for doc in yaml.safe_load_all(block) if doc]
+    documents = [
+        doc for block in re.findall(r"```yaml\n(.*?)```", guide, re.S) for doc in yaml.safe_load_all(block) if doc
+    ]
     by_kind = {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
     rasa = by_kind[("Deployment", "pore-care-rasa")]["spec"]["template"]["spec"]["containers"][0]
     provided = set()

@@ -59,8 +59,10 @@ class Tally:
         return sum(self.statuses.values())
 
     def summary(self) -> str:
-        return (f"inputs tried {self.tried}, 2xx {self.statuses['2xx']}, 4xx {self.statuses['4xx']}, "
-                f"5xx {self.statuses['5xx']}, crashes {self.crashes}")
+        return (
+            f"inputs tried {self.tried}, 2xx {self.statuses['2xx']}, 4xx {self.statuses['4xx']}, "
+            f"5xx {self.statuses['5xx']}, crashes {self.crashes}"
+        )
 
 
 def assert_conversation_works(rest_url: str, sender: str) -> None:

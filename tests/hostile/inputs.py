@@ -23,9 +23,16 @@ class RawRequest:
     send_bytes: Optional[int] = None
 
 
-def post(path: str, body: bytes, headers: Dict[str, str] = {}, content_length: Optional[str] = None) -> bytes:
-    lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-             *(f"{name}: {value}" for name, value in headers.items())]
+def post(
+    path: str, body: bytes, headers: Optional[Dict[str, str]] = None, content_length: Optional[str] = None
+) -> bytes:
+    headers = headers or {}
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
     lines.append(f"Content-Length: {len(body) if content_length is None else content_length}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
@@ -53,13 +60,22 @@ def rest_cases() -> List[RawRequest]:
         RawRequest("sender with a newline", rest(b'{"sender":"x\\ny","message":"hi"}')),
         RawRequest("sender of 10,000 characters", rest(json.dumps({"sender": "s" * 10_000, "message": "hi"}).encode())),
         RawRequest("message with \\ud800", rest(b'{"sender":"m1","message":"hi \\ud800"}')),
-        RawRequest("message with raw F4 90 80 80 (beyond U+10FFFF)", rest(b'{"sender":"m2","message":"hi \xf4\x90\x80\x80"}')),
-        RawRequest("message of 100,000 characters", rest(json.dumps({"sender": "m3", "message": "pores " * 10_000}).encode())),
+        RawRequest(
+            "message with raw F4 90 80 80 (beyond U+10FFFF)", rest(b'{"sender":"m2","message":"hi \xf4\x90\x80\x80"}')
+        ),
+        RawRequest(
+            "message of 100,000 characters", rest(json.dumps({"sender": "m3", "message": "pores " * 10_000}).encode())
+        ),
         RawRequest("message with NUL", rest(b'{"sender":"m4","message":"how often\\u0000 should I exfoliate?"}')),
-        RawRequest("metadata nested 600 levels", rest(b'{"sender":"n","message":"hi","metadata":' + nested(600) + b"}")),
+        RawRequest(
+            "metadata nested 600 levels", rest(b'{"sender":"n","message":"hi","metadata":' + nested(600) + b"}")
+        ),
         RawRequest("body nested 100,000 levels", rest(b'{"sender":"n2","message":"hi","x":' + nested(100_000) + b"}")),
         RawRequest("metadata of 5 MB", rest(five_mb_metadata), send_bytes=4096),
-        RawRequest("metadata of 60 KB", rest(json.dumps({"sender": "m5", "message": "hi", "metadata": {"x": "a" * 60_000}}).encode())),
+        RawRequest(
+            "metadata of 60 KB",
+            rest(json.dumps({"sender": "m5", "message": "hi", "metadata": {"x": "a" * 60_000}}).encode()),
+        ),
         RawRequest("metadata not an object", rest(b'{"sender":"m6","message":"hi","metadata":[1,2]}')),
         RawRequest("body not JSON", rest(b"hello")),
         RawRequest("body a JSON array", rest(b"[1, 2]")),
@@ -69,11 +85,24 @@ def rest_cases() -> List[RawRequest]:
         RawRequest("Content-Length: +5", rest(b"{}", content_length="+2")),
         RawRequest("Content-Length: 1_0", rest(b"{}", content_length="1_0")),
         RawRequest("two different Content-Length headers", rest(b"{}", headers={"Content-Length": "7"})),
-        RawRequest("Transfer-Encoding: gzip, chunked", head_only(WEBHOOK, ["Transfer-Encoding: gzip, chunked"]) + b"5\r\nhello\r\n0\r\n\r\n"),
-        RawRequest("Transfer-Encoding: chunked with Content-Length", head_only(WEBHOOK, ["Transfer-Encoding: chunked", "Content-Length: 5"]) + b"5\r\nhello\r\n0\r\n\r\n"),
+        RawRequest(
+            "Transfer-Encoding: gzip, chunked",
+            head_only(WEBHOOK, ["Transfer-Encoding: gzip, chunked"]) + b"5\r\nhello\r\n0\r\n\r\n",
+        ),
+        RawRequest(
+            "Transfer-Encoding: chunked with Content-Length",
+            head_only(WEBHOOK, ["Transfer-Encoding: chunked", "Content-Length: 5"]) + b"5\r\nhello\r\n0\r\n\r\n",
+        ),
         RawRequest("Transfer-Encoding: identity", head_only(WEBHOOK, ["Transfer-Encoding: identity"]) + b"{}"),
-        RawRequest("chunk size not hexadecimal", head_only(WEBHOOK, ["Transfer-Encoding: chunked"]) + b"zz\r\nhello\r\n0\r\n\r\n"),
-        RawRequest("body of 20 MB announced", head_only(WEBHOOK, ["Content-Type: application/json", "Content-Length: 20000000"]) + b"{", send_bytes=None),
+        RawRequest(
+            "chunk size not hexadecimal",
+            head_only(WEBHOOK, ["Transfer-Encoding: chunked"]) + b"zz\r\nhello\r\n0\r\n\r\n",
+        ),
+        RawRequest(
+            "body of 20 MB announced",
+            head_only(WEBHOOK, ["Content-Type: application/json", "Content-Length: 20000000"]) + b"{",
+            send_bytes=None,
+        ),
         RawRequest("request line garbage", b"\x00\xff GARBAGE\r\n\r\n"),
         RawRequest("header without a colon", head_only(WEBHOOK, ["Content-Length: 2", "NoColonHere"]) + b"{}"),
         RawRequest("Expect: something-else", head_only(WEBHOOK, ["Expect: telepathy", "Content-Length: 2"]) + b"{}"),
@@ -82,31 +111,63 @@ def rest_cases() -> List[RawRequest]:
 
 def action_server_cases(token: Optional[str]) -> List[RawRequest]:
     """Forged calls to the action server: no or a wrong token, a malformed or huge tracker."""
+
     def call(text: str) -> bytes:
-        return json.dumps({"next_action": "action_answer_question", "version": "3.6.21", "domain": {},
-                           "tracker": {"sender_id": "forged", "slots": {}, "events": [],
-                                       "latest_message": {"text": text, "intent": {}, "entities": []}}}).encode()
+        return json.dumps(
+            {
+                "next_action": "action_answer_question",
+                "version": "3.6.21",
+                "domain": {},
+                "tracker": {
+                    "sender_id": "forged",
+                    "slots": {},
+                    "events": [],
+                    "latest_message": {"text": text, "intent": {}, "entities": []},
+                },
+            }
+        ).encode()
+
     auth = {"Authorization": f"Bearer {token}"} if token else {}
     cases = [
-        RawRequest("action call with a 1 MB message", post(ACTION_WEBHOOK, call("pores " * 170_000), headers=auth), send_bytes=4096),
+        RawRequest(
+            "action call with a 1 MB message",
+            post(ACTION_WEBHOOK, call("pores " * 170_000), headers=auth),
+            send_bytes=4096,
+        ),
         RawRequest("action call with a 100 KB message", post(ACTION_WEBHOOK, call("pores " * 17_000), headers=auth)),
-        RawRequest("action call without a tracker", post(ACTION_WEBHOOK, b'{"next_action":"action_answer_question"}', headers=auth)),
-        RawRequest("action call whose tracker is a list", post(ACTION_WEBHOOK, b'{"next_action":"x","tracker":[]}', headers=auth)),
+        RawRequest(
+            "action call without a tracker",
+            post(ACTION_WEBHOOK, b'{"next_action":"action_answer_question"}', headers=auth),
+        ),
+        RawRequest(
+            "action call whose tracker is a list",
+            post(ACTION_WEBHOOK, b'{"next_action":"x","tracker":[]}', headers=auth),
+        ),
         RawRequest("action call not JSON", post(ACTION_WEBHOOK, b"<tracker/>", headers=auth)),
-        RawRequest("action call for an unknown action", post(ACTION_WEBHOOK, call("hi").replace(b"action_answer_question", b"action_nope"), headers=auth)),
-        RawRequest("action call with Content-Length: -5", post(ACTION_WEBHOOK, b"{}", headers=auth, content_length="-5")),
+        RawRequest(
+            "action call for an unknown action",
+            post(ACTION_WEBHOOK, call("hi").replace(b"action_answer_question", b"action_nope"), headers=auth),
+        ),
+        RawRequest(
+            "action call with Content-Length: -5", post(ACTION_WEBHOOK, b"{}", headers=auth, content_length="-5")
+        ),
     ]
     if token:
         cases += [
             RawRequest("action call without a token", post(ACTION_WEBHOOK, call("hi"))),
-            RawRequest("action call with a wrong token", post(ACTION_WEBHOOK, call("hi"), headers={"Authorization": "Bearer wrong"})),
+            RawRequest(
+                "action call with a wrong token",
+                post(ACTION_WEBHOOK, call("hi"), headers={"Authorization": "Bearer wrong"}),
+            ),
         ]
     return cases
 
 
 # Generated REST bodies: any JSON value, objects shaped like a message with hostile fields,
 # and arbitrary bytes. Text may hold lone surrogates and control characters.
-hostile_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()), max_size=300)
+hostile_text = st.text(
+    alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()), max_size=300
+)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(hostile_text, children, max_size=4),

@@ -44,6 +44,7 @@ def _sqlite_stored_bytes(path: Path) -> Callable[[], int]:
     def stored() -> int:
         with sqlite3.connect(path) as connection:
             return int(connection.execute(STORED_BYTES_QUERY).fetchone()[0])
+
     return stored
 
 
@@ -51,8 +52,13 @@ def _sqlite_stored_bytes(path: Path) -> Callable[[], int]:
 def default_profile() -> Iterator[Profile]:
     with running_assistant() as assistant:
         port = int(assistant.base_url.rsplit(":", 1)[1])
-        yield Profile("default", assistant.rest_url, port, f"{assistant.base_url}/webhooks/rest/",
-                      _sqlite_stored_bytes(assistant.tracker_db))
+        yield Profile(
+            "default",
+            assistant.rest_url,
+            port,
+            f"{assistant.base_url}/webhooks/rest/",
+            _sqlite_stored_bytes(assistant.tracker_db),
+        )
 
 
 def _wait_until_up(url: str, processes: List[subprocess.Popen], log: Path) -> None:
@@ -71,10 +77,17 @@ def _wait_until_up(url: str, processes: List[subprocess.Popen], log: Path) -> No
 
 def _production_env(database: str, key_prefix: str, actions_port: int, token: str) -> Dict[str, str]:
     return {
-        **load_env_file(EXAMPLE_ENV), **os.environ, **connection_settings(),
-        "TRACKER_DB_NAME": database, "TRACKER_DB_LOGIN_DB": "", "LOCK_REDIS_KEY_PREFIX": key_prefix,
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook", "ACTION_SERVER_TOKEN": token,
-        "RASA_API_TOKEN": "", "RASA_JWT_SECRET": "", "RASA_TELEMETRY_ENABLED": "false",
+        **load_env_file(EXAMPLE_ENV),
+        **os.environ,
+        **connection_settings(),
+        "TRACKER_DB_NAME": database,
+        "TRACKER_DB_LOGIN_DB": "",
+        "LOCK_REDIS_KEY_PREFIX": key_prefix,
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "ACTION_SERVER_TOKEN": token,
+        "RASA_API_TOKEN": "",
+        "RASA_JWT_SECRET": "",
+        "RASA_TELEMETRY_ENABLED": "false",
     }
 
 
@@ -90,13 +103,38 @@ def production_profile() -> Iterator[Profile]:
     log = Path(tempfile.mkdtemp(prefix="pore-care-hostile-")) / "servers.log"
     python = sys.executable
     commands = [
-        [python, "-m", "serving.action_server", "--host", "127.0.0.1", "--port", str(actions_port), "--actions", "actions.actions"],
-        [python, "-m", "deploy.rasa_server", "--model", str(MODEL), "--port", str(rasa_port), "--interface", "127.0.0.1",
-         "--endpoints", "endpoints.production.yml", "--credentials", "credentials.yml"],
+        [
+            python,
+            "-m",
+            "serving.action_server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(actions_port),
+            "--actions",
+            "actions.actions",
+        ],
+        [
+            python,
+            "-m",
+            "deploy.rasa_server",
+            "--model",
+            str(MODEL),
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+            "--endpoints",
+            "endpoints.production.yml",
+            "--credentials",
+            "credentials.yml",
+        ],
     ]
     with open(log, "ab") as log_file:
-        processes = [subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-                     for command in commands]
+        processes = [
+            subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+            for command in commands
+        ]
         try:
             _wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes, log)
             _wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", processes, log)
@@ -106,8 +144,15 @@ def production_profile() -> Iterator[Profile]:
                     cursor.execute(STORED_BYTES_QUERY)
                     return int(cursor.fetchone()[0])
 
-            yield Profile("production", f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port,
-                          f"http://127.0.0.1:{rasa_port}/webhooks/rest/", stored, actions_port, token)
+            yield Profile(
+                "production",
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+                rasa_port,
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/",
+                stored,
+                actions_port,
+                token,
+            )
         finally:
             for process in processes:
                 process.terminate()

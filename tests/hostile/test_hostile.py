@@ -37,8 +37,9 @@ def profile(request: pytest.FixtureRequest) -> Iterator[Profile]:
     tally = TALLIES[running.name]
     results = PROJECT / "results"
     results.mkdir(exist_ok=True)
-    (results / f"hostile-{running.name}.json").write_text(json.dumps(
-        {"tried": tally.tried, **tally.statuses, "crashes": tally.crashes}, indent=2), encoding="utf-8")
+    (results / f"hostile-{running.name}.json").write_text(
+        json.dumps({"tried": tally.tried, **tally.statuses, "crashes": tally.crashes}, indent=2), encoding="utf-8"
+    )
     print(f"\nhostile input, {running.name} profile: {tally.summary()}")
 
 
@@ -68,11 +69,17 @@ def test_generated_bodies_never_get_5xx(profile: Profile) -> None:
     tally, body_limit = TALLIES[profile.name], load_limits().rest.body_max_bytes
     before, accepted = profile.stored_bytes(), []
 
-    @settings(max_examples=GENERATED_PER_PROFILE, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=GENERATED_PER_PROFILE,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(body=inputs.rest_bodies)
     def send(body: bytes) -> None:
-        status = assert_survives(profile.rasa_port, RawRequest("generated", inputs.rest(body)), tally, profile.health_url)
+        status = assert_survives(
+            profile.rasa_port, RawRequest("generated", inputs.rest(body)), tally, profile.health_url
+        )
         if status < 300:
             accepted.append(min(len(body), body_limit))
 
@@ -86,7 +93,8 @@ def test_forged_action_calls_get_4xx_without_the_body(profile: Profile) -> None:
     if profile.actions_port is None:
         pytest.skip("the default profile's action server listens on loopback only (tests/unit/test_edge_validation.py)")
     for case in inputs.action_server_cases(profile.action_token):
-        status = assert_survives(profile.actions_port, case, TALLIES[profile.name],
-                                 f"http://127.0.0.1:{profile.actions_port}/health")
+        status = assert_survives(
+            profile.actions_port, case, TALLIES[profile.name], f"http://127.0.0.1:{profile.actions_port}/health"
+        )
         assert 400 <= status < 500, (case.name, status)
     assert_conversation_works(profile.rest_url, "after forged action calls")

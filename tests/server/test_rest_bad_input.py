@@ -24,15 +24,18 @@ def test_a_question_gets_a_grounded_answer_with_its_source(assistant: Assistant)
     assert "week" in reply and "Source:" in reply
 
 
-@pytest.mark.parametrize("body", [
-    b"this is not json",
-    b'["a", "list"]',
-    b'{"sender": "bad-1"}',
-    b'{"sender": "bad-1", "message": 12}',
-    b'{"sender": "bad-1", "message": {"text": "hi"}}',
-    b'{"sender": ["x"], "message": "hi"}',
-    b'{"sender": "bad-1", "message": "hi", "metadata": "nope"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"this is not json",
+        b'["a", "list"]',
+        b'{"sender": "bad-1"}',
+        b'{"sender": "bad-1", "message": 12}',
+        b'{"sender": "bad-1", "message": {"text": "hi"}}',
+        b'{"sender": ["x"], "message": "hi"}',
+        b'{"sender": "bad-1", "message": "hi", "metadata": "nope"}',
+    ],
+)
 def test_malformed_bodies_get_a_400_with_a_reason(assistant: Assistant, body: bytes) -> None:
     response = requests.post(assistant.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=10)
     assert response.status_code == 400
@@ -48,11 +51,14 @@ def test_a_huge_message_gets_a_clear_reply(assistant: Assistant) -> None:
     assert "too long" in texts(ask(assistant, "long-user", "pores " * 2000))
 
 
-@pytest.mark.parametrize("message", [
-    "<script>alert('x')</script>",
-    "<img src=x onerror=alert(1)>",
-    "<b>how often</b> should I exfoliate?",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "<b>how often</b> should I exfoliate?",
+    ],
+)
 def test_markup_is_never_echoed(assistant: Assistant, message: str) -> None:
     replies = ask(assistant, "markup-user", message)
     assert replies, "every message gets a reply"

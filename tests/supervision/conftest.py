@@ -57,15 +57,21 @@ class Stack:
         return pid
 
     def health_urls(self) -> Dict[str, str]:
-        return {"actions": f"http://127.0.0.1:{self.actions_port}/health",
-                "rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
-                "web": f"http://127.0.0.1:{self.web_port}/"}
+        return {
+            "actions": f"http://127.0.0.1:{self.actions_port}/health",
+            "rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
+            "web": f"http://127.0.0.1:{self.web_port}/",
+        }
 
     def stored_user_turns(self, sender: str) -> List[Tuple[str, Optional[str]]]:
         with sqlite3.connect(self.tracker_db) as connection:
-            rows = connection.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                                      (sender,)).fetchall()
-        return [(event["text"], (event.get("metadata") or {}).get("turn")) for event in map(json.loads, (r[0] for r in rows))]
+            rows = connection.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+            ).fetchall()
+        return [
+            (event["text"], (event.get("metadata") or {}).get("turn"))
+            for event in map(json.loads, (r[0] for r in rows))
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +80,23 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     tracker_db = workdir / "conversations.db"
     endpoints = write_endpoints(workdir, actions_port, tracker_db)
-    argv = [sys.executable, "-m", "serving.supervise", "--rasa-port", str(rasa_port), "--actions-port",
-            str(actions_port), "--web-port", str(web_port), "--web-host", "127.0.0.1",
-            "--endpoints", str(endpoints), "--run-dir", str(workdir / "run")]
+    argv = [
+        sys.executable,
+        "-m",
+        "serving.supervise",
+        "--rasa-port",
+        str(rasa_port),
+        "--actions-port",
+        str(actions_port),
+        "--web-port",
+        str(web_port),
+        "--web-host",
+        "127.0.0.1",
+        "--endpoints",
+        str(endpoints),
+        "--run-dir",
+        str(workdir / "run"),
+    ]
     with open(workdir / "launcher.log", "ab") as log:
         launcher = subprocess.Popen(argv, cwd=PROJECT, env=server_env(), stdout=log, stderr=subprocess.STDOUT)
     running = Stack(workdir, rasa_port, actions_port, web_port, tracker_db, launcher)

@@ -10,7 +10,6 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import pytest
@@ -19,8 +18,14 @@ import requests
 from serving.processes import PROJECT
 from tests.supervision.conftest import Stack, up
 
-TURNS = ["what does a collagen mask do?", "how often should I use it?", "why do pores sag?",
-         "how often should I exfoliate?", "what is 각질팩 for?", "thanks!"]
+TURNS = [
+    "what does a collagen mask do?",
+    "how often should I use it?",
+    "why do pores sag?",
+    "how often should I exfoliate?",
+    "what is 각질팩 for?",
+    "thanks!",
+]
 RESULTS = PROJECT / "results" / "kill-test-run.json"
 RESTART_WITHIN_S = 60  # the Rasa server needs 10-30 s to load the model on this (shared, 2-core) machine
 
@@ -53,8 +58,13 @@ def test_twenty_simultaneous_messages_of_one_sender_are_answered_within_5_s_in_o
     assert [turn for _, turn in stack.stored_user_turns(sender)] == [f"b{n:02d}" for n in range(count)]
 
 
-def converse_while(stack: Stack, stop: threading.Event, number: int, attempts: List[Tuple[float, str, bool]],
-                   acknowledged: Dict[str, List[str]]) -> None:
+def converse_while(
+    stack: Stack,
+    stop: threading.Event,
+    number: int,
+    attempts: List[Tuple[float, str, bool]],
+    acknowledged: Dict[str, List[str]],
+) -> None:
     """A client: one turn after another; a failed turn is sent again after 0.5 s."""
     sender = f"kill-{number:02d}-{time.monotonic_ns()}"
     acknowledged[sender] = []
@@ -96,12 +106,20 @@ def test_a_killed_process_is_restarted_its_siblings_stay_up_and_no_acknowledged_
             client.result()
 
     failed = [attempt for attempt in attempts if not attempt[2]]
-    lost = {sender: [turn for turn in turns if turn not in {t for _, t in stack.stored_user_turns(sender)}]
-            for sender, turns in acknowledged.items()}
+    lost = {
+        sender: [turn for turn in turns if turn not in {t for _, t in stack.stored_user_turns(sender)}]
+        for sender, turns in acknowledged.items()
+    }
     lost_turns = sum(len(turns) for turns in lost.values())
-    report = {"process": name, "served_again_after_s": round(back_after, 2), "requests": len(attempts),
-              "failed_requests": len(failed), "turns_with_a_failed_request": len({turn for _, turn, _ in failed}), "acknowledged_turns": sum(map(len, acknowledged.values())),
-              "lost_acknowledged_turns": lost_turns}
+    report = {
+        "process": name,
+        "served_again_after_s": round(back_after, 2),
+        "requests": len(attempts),
+        "failed_requests": len(failed),
+        "turns_with_a_failed_request": len({turn for _, turn, _ in failed}),
+        "acknowledged_turns": sum(map(len, acknowledged.values())),
+        "lost_acknowledged_turns": lost_turns,
+    }
     print(f"\nkilled {name}: {report}")
     _record(report)
     assert stack.pids() == {**siblings, name: stack.pids()[name]}, "a sibling was restarted or stopped"

@@ -86,8 +86,12 @@ class FakeBotApi:
         if method == "getMe":
             return {"id": int(TOKEN.split(":")[0]), "is_bot": True, "first_name": "Pore care", "username": BOT_NAME}
         if method == "sendMessage":
-            return {"message_id": next(self._message_ids), "date": int(time.time()),
-                    "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", "")}
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": params.get("text", ""),
+            }
         if method == "setWebhook":
             self.webhook_url = params.get("url", "")
             return True
@@ -111,7 +115,9 @@ class FakeBotApi:
                     return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 result = api.result(match["method"], params)
                 if result is None:
-                    return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"})
+                    return self._reply(
+                        404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+                    )
                 self._reply(200, {"ok": True, "result": result})
 
             do_GET = do_POST
@@ -151,15 +157,22 @@ class Bot:
     def webhook(self) -> str:
         return f"{self.assistant.base_url}/webhooks/telegram/webhook"
 
-    def post(self, update: Any, headers: Optional[Dict[str, str]] = None, raw: Optional[bytes] = None) -> requests.Response:
+    def post(
+        self, update: Any, headers: Optional[Dict[str, str]] = None, raw: Optional[bytes] = None
+    ) -> requests.Response:
         headers = {"Content-Type": "application/json", **(SECRET_HEADERS if headers is None else headers)}
         data = raw if raw is not None else json.dumps(update).encode("utf-8")
         return requests.post(self.webhook, data=data, headers=headers, timeout=60)
 
 
 def telegram_env(api_url: str, public_url: str) -> Dict[str, str]:
-    return {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": BOT_NAME, "TELEGRAM_SECRET_TOKEN": SECRET,
-            "TELEGRAM_WEBHOOK_URL": public_url, "TELEGRAM_API_URL": api_url}
+    return {
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_BOT_NAME": BOT_NAME,
+        "TELEGRAM_SECRET_TOKEN": SECRET,
+        "TELEGRAM_WEBHOOK_URL": public_url,
+        "TELEGRAM_API_URL": api_url,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +180,10 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     directory = tmp_path_factory.mktemp("telegram")
     credentials = directory / "credentials.yml"
     # What `make run` generates when TELEGRAM_TOKEN is set: credentials.yml plus one line.
-    credentials.write_text((PROJECT / "credentials.yml").read_text(encoding="utf-8")
-                           + "\nchannels.telegram.SecureTelegramInput:\n", encoding="utf-8")
+    credentials.write_text(
+        (PROJECT / "credentials.yml").read_text(encoding="utf-8") + "\nchannels.telegram.SecureTelegramInput:\n",
+        encoding="utf-8",
+    )
     public_url = "https://bot.example.test/webhooks/telegram/webhook"
     with FakeBotApi() as api:
         with running_assistant(directory, credentials, telegram_env(api.url, public_url)) as assistant:
@@ -183,8 +198,13 @@ def user(chat_id: int) -> Dict[str, Any]:
 
 
 def message(chat_id: int, **content: Any) -> Dict[str, Any]:
-    return {"message_id": next(_ids), "from": user(chat_id), "date": int(time.time()),
-            "chat": {"id": chat_id, "first_name": "Test", "type": "private"}, **content}
+    return {
+        "message_id": next(_ids),
+        "from": user(chat_id),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "first_name": "Test", "type": "private"},
+        **content,
+    }
 
 
 def text_update(chat_id: int, text: str) -> Dict[str, Any]:
@@ -195,10 +215,20 @@ def text_update(chat_id: int, text: str) -> Dict[str, Any]:
 
 
 def callback_update(chat_id: int, data: str, query_id: str) -> Dict[str, Any]:
-    bot_message = {**message(chat_id, text="(the bot's answer)"),
-                   "from": {"id": 123456789, "is_bot": True, "first_name": "Pore care", "username": BOT_NAME}}
-    return {"update_id": next(_ids), "callback_query": {
-        "id": query_id, "from": user(chat_id), "message": bot_message, "chat_instance": "-42", "data": data}}
+    bot_message = {
+        **message(chat_id, text="(the bot's answer)"),
+        "from": {"id": 123456789, "is_bot": True, "first_name": "Pore care", "username": BOT_NAME},
+    }
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": query_id,
+            "from": user(chat_id),
+            "message": bot_message,
+            "chat_instance": "-42",
+            "data": data,
+        },
+    }
 
 
 def sent_to(api: FakeBotApi, mark: int, chat_id: int) -> List[Dict[str, Any]]:
@@ -262,8 +292,9 @@ def test_a_button_tap_is_acknowledged_and_answered_like_the_typed_payload(bot: B
     assert [call.params["callback_query_id"] for call in acks] == ["cbq-1003"]
     answer = sent_to(bot.api, mark, chat_id)
     assert answer and "Source:" in answer[0]["text"]
-    typed = requests.post(bot.assistant.rest_url, json={"sender": "typed-1003", "message": tapped["callback_data"]},
-                          timeout=60).json()
+    typed = requests.post(
+        bot.assistant.rest_url, json={"sender": "typed-1003", "message": tapped["callback_data"]}, timeout=60
+    ).json()
     assert answer[0]["text"].split("\n\n")[0] == typed[0]["text"].split("\n\n")[0]
 
 
@@ -275,9 +306,19 @@ def test_start_greets(bot: Bot) -> None:
 
 def test_a_sticker_or_a_photo_gets_a_polite_reply_and_the_conversation_goes_on(bot: Bot) -> None:
     chat_id = 1005
-    for content in ({"sticker": {"file_id": "CAACAgIAAx", "file_unique_id": "AgAD", "width": 512, "height": 512,
-                                 "is_animated": False, "emoji": "👍"}},
-                    {"photo": [{"file_id": "AgACAgIAAx", "file_unique_id": "AQAD", "width": 90, "height": 90}]}):
+    for content in (
+        {
+            "sticker": {
+                "file_id": "CAACAgIAAx",
+                "file_unique_id": "AgAD",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "emoji": "👍",
+            }
+        },
+        {"photo": [{"file_id": "AgACAgIAAx", "file_unique_id": "AQAD", "width": 90, "height": 90}]},
+    ):
         mark = bot.api.mark()
         reply = bot.post({"update_id": next(_ids), "message": message(chat_id, **content)})
         assert reply.status_code == 200
@@ -306,18 +347,21 @@ def test_an_update_without_the_right_secret_is_refused_before_the_bot(bot: Bot, 
     assert bot.api.since(mark) == [], "nothing reaches the bot, nothing is sent"
 
 
-@pytest.mark.parametrize("raw", [
-    b"this is not json",
-    b"{broken",
-    b"",
-    b'["a", "list"]',
-    b'{"message": {"chat": {"id": 1}, "text": "hi"}}',
-    b'{"update_id": "7", "message": {"chat": {"id": 1}, "text": "hi"}}',
-    b'{"update_id": 7, "message": "hi"}',
-    b'{"update_id": 7, "message": {"text": "hi"}}',
-    b'{"update_id": 7, "message": {"chat": {"id": 1, "type": "private"}, "text": 5}}',
-    b'{"update_id": 7, "callback_query": {"data": "/greet"}}',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"this is not json",
+        b"{broken",
+        b"",
+        b'["a", "list"]',
+        b'{"message": {"chat": {"id": 1}, "text": "hi"}}',
+        b'{"update_id": "7", "message": {"chat": {"id": 1}, "text": "hi"}}',
+        b'{"update_id": 7, "message": "hi"}',
+        b'{"update_id": 7, "message": {"text": "hi"}}',
+        b'{"update_id": 7, "message": {"chat": {"id": 1, "type": "private"}, "text": 5}}',
+        b'{"update_id": 7, "callback_query": {"data": "/greet"}}',
+    ],
+)
 def test_malformed_bodies_get_a_clear_4xx_never_a_500(bot: Bot, raw: bytes) -> None:
     mark = bot.api.mark()
     reply = bot.post(None, raw=raw)
@@ -330,8 +374,16 @@ def test_odd_but_valid_updates_get_a_200(bot: Bot) -> None:
         {"update_id": next(_ids)},
         {"update_id": next(_ids), "my_chat_member": {"chat": {"id": 1008, "type": "private"}}},
         {"update_id": next(_ids), "message": message(1008, new_chat_title="renamed")},
-        {"update_id": next(_ids), "callback_query": {"id": "cbq-inline", "from": user(1008),
-                                                     "inline_message_id": "x", "chat_instance": "1", "data": "/greet"}},
+        {
+            "update_id": next(_ids),
+            "callback_query": {
+                "id": "cbq-inline",
+                "from": user(1008),
+                "inline_message_id": "x",
+                "chat_instance": "1",
+                "data": "/greet",
+            },
+        },
     ]
     for update in odd:
         assert bot.post(update).status_code == 200, update
@@ -355,15 +407,32 @@ def test_the_webhook_refuses_other_methods_and_rasas_unprotected_set_webhook(bot
 def test_the_registration_command_sets_the_webhook_with_the_secret(bot: Bot) -> None:
     mark = bot.api.mark()
     env = {**os.environ, **telegram_env(bot.api.url, "https://elsewhere.example.test/webhooks/telegram/webhook")}
-    done = subprocess.run([sys.executable, "-m", "channels.telegram_webhook"], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "channels.telegram_webhook"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     calls = bot.api.since(mark, "setWebhook")
-    assert [c.params for c in calls] == [{"url": "https://elsewhere.example.test/webhooks/telegram/webhook",
-                                          "secret_token": SECRET, "allowed_updates": ["message", "callback_query"]}]
+    assert [c.params for c in calls] == [
+        {
+            "url": "https://elsewhere.example.test/webhooks/telegram/webhook",
+            "secret_token": SECRET,
+            "allowed_updates": ["message", "callback_query"],
+        }
+    ]
     assert "elsewhere.example.test" in done.stdout and TOKEN not in done.stdout + done.stderr
-    missing = subprocess.run([sys.executable, "-m", "channels.telegram_webhook"], cwd=PROJECT,
-                             env={**env, "TELEGRAM_SECRET_TOKEN": ""}, capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [sys.executable, "-m", "channels.telegram_webhook"],
+        cwd=PROJECT,
+        env={**env, "TELEGRAM_SECRET_TOKEN": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1 and "TELEGRAM_SECRET_TOKEN" in missing.stderr
 
 
@@ -384,12 +453,14 @@ def test_long_texts_are_split_under_the_limit_between_paragraphs() -> None:
 
 
 def test_keyboards_leave_out_buttons_telegram_would_refuse() -> None:
-    markup = inline_keyboard([
-        {"title": "ok", "payload": '/ask_fact{"fact_id": "collagen_mask_what_is"}'},
-        {"title": "too long", "payload": "/ask_fact" + "x" * 64},
-        {"title": "", "payload": "/greet"},
-        {"title": "no payload"},
-    ])
+    markup = inline_keyboard(
+        [
+            {"title": "ok", "payload": '/ask_fact{"fact_id": "collagen_mask_what_is"}'},
+            {"title": "too long", "payload": "/ask_fact" + "x" * 64},
+            {"title": "", "payload": "/greet"},
+            {"title": "no payload"},
+        ]
+    )
     assert markup is not None and [[b.text for b in row] for row in markup.inline_keyboard] == [["ok"]]
     assert inline_keyboard([{"title": "too long", "payload": "x" * 65}]) is None
 

@@ -33,11 +33,7 @@ def _glossary() -> List[Tuple[str, str, "re.Pattern[str]"]]:
 
 
 def _facts() -> List[Tuple[str, dict]]:
-    return [
-        (path.name, fact)
-        for path in sorted(FACTS_DIR.glob("*.yml"))
-        for fact in _yaml(path).get("facts", [])
-    ]
+    return [(path.name, fact) for path in sorted(FACTS_DIR.glob("*.yml")) for fact in _yaml(path).get("facts", [])]
 
 
 def missing_renderings(english: str, korean: str, glossary=None) -> List[str]:
@@ -101,8 +97,11 @@ def test_korean_answer_uses_the_glossary_rendering_of_every_term(fact: dict) -> 
 def test_known_deviations_are_still_deviations() -> None:
     facts = {fact["id"]: fact for _, fact in FACTS}
     fixed = [
-        (fact_id, term) for fact_id, term in sorted(KNOWN_DEVIATIONS)
-        if fact_id not in facts or term not in [
+        (fact_id, term)
+        for fact_id, term in sorted(KNOWN_DEVIATIONS)
+        if fact_id not in facts
+        or term
+        not in [
             entry.split(" -> ")[0]
             for entry in missing_renderings(facts[fact_id]["answer"], facts[fact_id].get("answer_ko", ""))
         ]
