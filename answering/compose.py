@@ -66,6 +66,11 @@ def answers(
     return messages
 
 
+def no_such_item(listed: List[Fact], language: str) -> List[Message]:
+    """ "The sixth one" after a list of five: what the list held, as buttons."""
+    return [{"text": say("no_such_item", language), "buttons": suggestion_buttons(listed, language)}]
+
+
 def source_quotes(store: FactStore, facts: List[Fact], language: str) -> List[Message]:
     """The verbatim sentences behind the last answer, with each document's original title;
     in a language other than English the answer itself stands above them, since the quotes

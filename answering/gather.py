@@ -74,8 +74,11 @@ class Retriever:
         self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
         self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
+        # An English term stands alone ("niacinamide", "niacinamides"); a Korean one may carry a
+        # particle ("나이아신아마이드는").
         self._terms = [
-            (term, re.compile(rf"(?<!\w){re.escape(term.lower())}s?(?!\w)")) for term in store.skincare_terms
+            (term, re.compile(rf"(?<!\w){re.escape(term.lower())}" + ("" if HANGUL.search(term) else r"s?(?!\w)")))
+            for term in store.skincare_terms
         ]
 
     def retrieve(self, question: Question) -> Result:

@@ -83,6 +83,9 @@ class Assistant:
                 compose.source_quotes(self.store, last_facts, language),
                 {"last_facts": [fact.id for fact in last_facts]},
             ), "source of the last answer"
+        listed = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
+        if understanding.ordinal and understanding.ordinal != "last" and int(understanding.ordinal) > len(listed) > 0:
+            return Response(compose.no_such_item(listed, language)), "no such item in the last answer"
         item = self._chosen_item(turn, understanding, last_facts)
         if item is not None:
             return self._answer(

@@ -54,7 +54,7 @@ from channels.telegram_webhook import (
     settings_from_env,
 )
 from channels.validation import is_well_formed, parse_json_body
-from texts import LANGUAGES
+from texts import LANGUAGES, say, written_language
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +83,6 @@ NON_TEXT_CONTENT = (
     "dice",
     "game",
 )
-TEXT_ONLY_REPLY = (
-    "I can only read text messages. Please type your question about pore care, "
-    'for example "how often should I exfoliate?"'
-)
-FAILURE_REPLY = "Sorry, something went wrong on my side. Please try again in a moment."
 KEYBOARD_FALLBACK_TEXT = "You can also ask:"
 
 PASS, REPLY, IGNORE, REJECT = "pass", "reply", "ignore", "reject"
@@ -234,7 +229,7 @@ def _screen_message(message: Any) -> Screening:
     content = next((key for key in NON_TEXT_CONTENT if message.get(key) is not None), None)
     if content is None:
         return Screening(IGNORE, "service message", chat_id)
-    return Screening(REPLY, content, chat_id, TEXT_ONLY_REPLY)
+    return Screening(REPLY, content, chat_id, say("text_only", _user_language(message)))
 
 
 def _screen_callback_query(query: Any) -> Screening:
@@ -394,7 +389,8 @@ class SecureTelegramInput(TelegramInput):
                 await on_new_message(message)
             except Exception:
                 logger.exception("telegram: failed to handle a message from chat %s", message.sender_id)
-                await self._send_quietly(output, message.sender_id, FAILURE_REPLY)
+                language = written_language(message.text or "") or (message.metadata or {}).get("language", "en")
+                await self._send_quietly(output, message.sender_id, say("failure", language))
 
         webhook = super().blueprint(handle)
 

@@ -85,9 +85,13 @@ class TopicMatcher:
         return found
 
     def _korean_mentions(self, text: str) -> List[Mention]:
+        """Korean aliases found in the text with its spaces removed ("각질 팩을" has 각질팩),
+        longest first; offsets are into ``text`` itself, like every other mention's."""
         if not HANGUL.search(text):
             return []
-        compact = text.lower().replace(" ", "")
+        lowered = text.lower()
+        original_index = [index for index, char in enumerate(lowered) if char != " "]
+        compact = "".join(lowered[index] for index in original_index)
         found: List[Mention] = []
         taken: List[Tuple[int, int]] = []
         for alias, topic_id in sorted(self._korean, key=lambda item: -len(item[0])):
@@ -95,7 +99,7 @@ class TopicMatcher:
             end = start + len(alias)
             if start >= 0 and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
-                found.append(Mention(topic_id, start, end, alias))
+                found.append(Mention(topic_id, original_index[start], original_index[end - 1] + 1, alias))
         return found
 
 

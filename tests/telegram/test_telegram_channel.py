@@ -26,7 +26,6 @@ from channels.telegram import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_TELEGRAM_CHARS,
     REJECT,
-    TEXT_ONLY_REPLY,
     command_as_intent,
     inline_keyboard,
     screen_update,
@@ -35,6 +34,7 @@ from channels.telegram import (
     utf16_length,
 )
 from tests.servers import PROJECT, Assistant, free_port, running_assistant
+from texts import say
 
 TOKEN = "123456789:TEST-token_for-the-fake-api"
 BOT_NAME = "pore_care_test_bot"
@@ -304,6 +304,22 @@ def test_start_greets(bot: Bot) -> None:
         assert greeting and greeting[0]["text"].startswith("Hi!"), command
 
 
+def test_a_korean_user_is_answered_in_korean(bot: Bot) -> None:
+    """Telegram's `language_code: ko` and a Korean question: Korean replies, Korean buttons."""
+    chat_id = 9100
+    korean_user = {"id": chat_id, "is_bot": False, "first_name": "민지", "language_code": "ko"}
+    mark = bot.api.mark()
+    sticker = {**message(chat_id, sticker={"file_id": "CAACAgIAAx", "file_unique_id": "AgAD"}), "from": korean_user}
+    assert bot.post({"update_id": next(_ids), "message": sticker}).status_code == 200
+    assert all_text(sent_to(bot.api, mark, chat_id)) == say("text_only", "ko")
+    mark = bot.api.mark()
+    question = {**message(chat_id, text="각질팩은 일주일에 몇 번 해요?"), "from": korean_user}
+    assert bot.post({"update_id": next(_ids), "message": question}).status_code == 200
+    replies = sent_to(bot.api, mark, chat_id)
+    assert "한두 번" in all_text(replies) and "출처" in all_text(replies)
+    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in button["text"]) for button in keyboard(replies))
+
+
 def test_a_sticker_or_a_photo_gets_a_polite_reply_and_the_conversation_goes_on(bot: Bot) -> None:
     chat_id = 1005
     for content in (
@@ -322,7 +338,7 @@ def test_a_sticker_or_a_photo_gets_a_polite_reply_and_the_conversation_goes_on(b
         mark = bot.api.mark()
         reply = bot.post({"update_id": next(_ids), "message": message(chat_id, **content)})
         assert reply.status_code == 200
-        assert all_text(sent_to(bot.api, mark, chat_id)) == TEXT_ONLY_REPLY
+        assert all_text(sent_to(bot.api, mark, chat_id)) == say("text_only", "en")
     assert "week" in all_text(ask(bot, chat_id, "how often should I use a collagen mask?"))
 
 
