@@ -54,8 +54,14 @@
   // a reply to a message with no words (a button, an emoji) is in it too.
   var BROWSER_LANGUAGE = ((navigator.languages && navigator.languages[0]) || navigator.language || 'en').slice(0, 2).toLowerCase();
   var LABELS = BROWSER_LANGUAGE === 'ko'
-    ? { placeholder: '모공 관리에 대해 물어보세요…', send: '메시지 보내기' }
-    : { placeholder: 'Ask about pore care…', send: 'Send message' };
+    ? { placeholder: '모공 관리에 대해 물어보세요…', send: '메시지 보내기', suggestions: '추천 질문',
+        typing: '답변을 쓰는 중이에요', conversation: '대화', chat: '모공 관리 도우미 채팅',
+        title: '모공 관리 도우미',
+        intro: '자료 문서를 바탕으로 모공 관리 질문에 답하고, 답마다 출처를 알려 드려요. 일반적인 정보이며 의학적 조언이 아니에요.' }
+    : { placeholder: 'Ask about pore care…', send: 'Send message', suggestions: 'Suggested questions',
+        typing: 'The assistant is typing', conversation: 'Conversation', chat: 'Pore-care assistant chat',
+        title: 'Pore-care assistant',
+        intro: 'Answers about pore care from our source documents, each with its source. General information, not medical advice.' };
 
   function askRasa(message) {
     return fetch(WEBHOOK, {
@@ -73,7 +79,7 @@
     var group = document.createElement('div');
     group.className = 'pore-care-suggestions';
     group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', 'Suggested questions');
+    group.setAttribute('aria-label', LABELS.suggestions);
     buttons.forEach(function (button) {
       var element = document.createElement('button');
       element.type = 'button';
@@ -132,7 +138,7 @@
       if (!SAFE_LINK.test(link.getAttribute('href').trim())) link.removeAttribute('href');
     });
     Array.prototype.forEach.call(root.querySelectorAll('.deep-chat-loading-message-dots-container'), function (dots) {
-      label(dots, { role: 'status', 'aria-label': 'The assistant is typing' });
+      label(dots, { role: 'status', 'aria-label': LABELS.typing });
     });
   }
 
@@ -146,7 +152,7 @@
   function improveAccessibility(chat) {
     var root = chat.shadowRoot;
     label(root.getElementById('messages'), {
-      role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Conversation'
+      role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': LABELS.conversation
     });
     label(root.getElementById('text-input'), { role: 'textbox', 'aria-multiline': 'true' });
     var buttons = root.querySelectorAll('#input .input-button');
@@ -181,7 +187,7 @@
     chat.className = 'pore-care-deep-chat';
     // Set before it renders: with no font of its own, deep-chat would fetch one from Google Fonts.
     chat.style.fontFamily = FONT;
-    chat.setAttribute('aria-label', 'Pore-care assistant chat');
+    chat.setAttribute('aria-label', LABELS.chat);
     chat.connect = { handler: handler };
     chat.browserStorage = { key: KEY + ':messages', maxMessages: 200 };
     chat.remarkable = { html: false, breaks: true, linkTarget: '_blank' };
@@ -301,11 +307,25 @@
     });
   }
 
+  // Our own page's header (web/index.html) in the browser's language; an embedding site's
+  // page is left alone.
+  function translateHeader() {
+    var header = document.querySelector('.pore-care-header');
+    if (!header) return;
+    document.documentElement.lang = BROWSER_LANGUAGE === 'ko' ? 'ko' : 'en';
+    document.title = LABELS.title;
+    header.querySelector('h1').textContent = LABELS.title;
+    header.querySelector('p').textContent = LABELS.intro;
+  }
+
   function start() {
     loadStyle();
     import(BASE + 'vendor/deep-chat.js').then(function () {
       var inline = document.getElementById('pore-care-chat');
-      if (inline) createChat(inline, false);
+      if (inline) {
+        translateHeader();
+        createChat(inline, false);
+      }
       else mountBubble();
     }).catch(function (error) {
       console.error('pore-care chat: could not load the chat widget', error);

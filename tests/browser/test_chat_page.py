@@ -117,6 +117,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def korean_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized browser profile whose language is Korean."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="ko-KR")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def dialogs(page: Page) -> List[str]:
     """Messages of every alert/confirm/prompt the page opens (a script that ran)."""
     opened: List[str] = []
@@ -225,7 +233,7 @@ def test_a_new_user_on_a_phone_asks_clicks_a_suggestion_and_reloads(
     page.keyboard.press("Enter")
     expect(user_texts(page).last).to_have_text(old_title)
     expect(bot_texts(page)).to_have_count(len(before_reload) + 1)
-    assert sent[-1] == {"sender": sender, "message": old_payload}
+    assert sent[-1] == {"sender": sender, "message": old_payload, "metadata": {"language": "en"}}
 
     # Markup typed by the user is shown as text: no element, no script.
     textbox.focus()
@@ -313,3 +321,25 @@ def test_the_embed_snippet_adds_a_bubble_that_opens_the_chat(page: Page, web_ser
     expect(panel).to_be_hidden()
     expect(launcher).to_be_focused()
     expect(launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_korean_browser_gets_korean_labels_answers_and_buttons(korean_page: Page, web_server: str) -> None:
+    page = korean_page
+    sent = webhook_posts(page)
+    page.goto(web_server + "/")
+    expect(page.get_by_role("heading", name="모공 관리 도우미")).to_be_visible()
+    expect(page.get_by_role("log", name="대화")).to_be_visible()
+    greeting = page.get_by_role("group", name="추천 질문").first
+    expect(greeting.get_by_role("button")).to_have_count(3)
+    expect(bot_texts(page).first).to_contain_text("안녕하세요")
+    assert sent[0] == {"sender": sent[0]["sender"], "message": "/greet", "metadata": {"language": "ko"}}
+    textbox = page.get_by_role("textbox", name="모공 관리에 대해 물어보세요…")
+    textbox.focus()
+    page.keyboard.type("콜라겐 마스크는 얼마나 자주 써요?")
+    page.get_by_role("button", name="메시지 보내기").press("Enter")
+    answer = bot_texts(page).nth(1)
+    expect(answer).to_contain_text("출처")
+    expect(answer).to_contain_text("1~2")
+    suggestion = page.get_by_role("group", name="추천 질문").last.get_by_role("button").first
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in suggestion.inner_text())
+    shot(page, "chat-07-korean")
