@@ -65,7 +65,7 @@ run: $(STORE) $(MODEL) web-install
 
 test: lint unit validate e2e server-tests kill-test telegram-test hostile-test browser-test cluster-test eval-gate
 
-unit: $(STORE)
+unit: $(STORE) $(MODEL)
 	$(BIN)/python -m pytest tests/unit -q
 
 # ruff (lint, format check) and mypy over the project's code; settings in pyproject.toml.
