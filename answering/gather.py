@@ -10,7 +10,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from functools import lru_cache
+from typing import FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
@@ -74,12 +75,19 @@ class Retriever:
         self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
         self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
-        # An English term stands alone ("niacinamide", "niacinamides"); a Korean one may carry a
+        # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
+        # an English term stands alone ("niacinamide", "niacinamides"), a Korean one may carry a
         # particle ("나이아신아마이드는").
-        self._terms = [
-            (term, re.compile(rf"(?<!\w){re.escape(term.lower())}" + ("" if HANGUL.search(term) else r"s?(?!\w)")))
-            for term in store.skincare_terms
+        alternatives = [
+            re.escape(term.lower()) + ("" if HANGUL.search(term) else r"s?(?!\w)")
+            for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
+        self._terms = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")") if alternatives else None
+        # Each fact's phrasings with their idf weight, for ``_wording``.
+        self._phrasings = {
+            fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
+            for fact in store.facts
+        }
 
     def retrieve(self, question: Question) -> Result:
         terms = [] if question.ignore_uncovered else self._term_spans(question.text)
@@ -125,7 +133,7 @@ class Retriever:
     def closest(self, text: str, facts: List[Fact]) -> Optional[Fact]:
         """Of ``facts``, the one whose phrasings are closest to ``text`` (the first among equals)."""
         lemmas = content_lemmas(text)
-        return max(facts, key=lambda fact: _wording(lemmas, fact, self._idf, self._rarest_idf), default=None)
+        return max(facts, key=lambda fact: self._wording(lemmas, fact), default=None)
 
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first."""
@@ -262,7 +270,7 @@ class Retriever:
         kind_match = 1.0 if kind in fact.kinds else 0.0
         top = max(bm25) or 1.0
         focus = 0.5 / len(fact.topics) + 0.5 / len(fact.kinds)
-        wording = max(_wording(lemmas, fact, self._idf, self._rarest_idf), korean_wording(korean, fact))
+        wording = max(self._wording(lemmas, fact), korean_wording(korean, fact))
         return (
             weights["primary_topic"] * primary
             + coverage
@@ -355,13 +363,29 @@ class Retriever:
 
         Only the list counts: the NLU also tags everyday words as `topic` ("cold water"),
         and "my sources don't cover cold" would be a worse answer than the real one."""
-        lowered = text.lower()
-        return [
-            (term, match.start(), match.end())
-            for term, pattern in self._terms
-            for match in [pattern.search(lowered)]
-            if match
-        ]
+        if self._terms is None:
+            return []
+        return [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text.lower())]
+
+    def _weight(self, words: Set[str]) -> float:
+        """Words weighed by BM25's idf (a word no fact uses like the rarest one). ``math.fsum``
+        because the order of a set depends on the process's hash seed, and a plain float sum
+        in another order can break a tie the other way: the same question would get another
+        answer after a restart."""
+        return math.fsum(self._idf.get(word, self._rarest_idf) for word in words)
+
+    def _wording(self, lemmas: List[str], fact: Fact) -> float:
+        """Best overlap between the question and the fact's phrasings (its question and its
+        paraphrases), as a Dice score weighted by idf: a rare word the phrasing has and the
+        question lacks ("supplements") counts against it more than a common one."""
+        query = set(lemmas)
+        if not query:
+            return 0.0
+        query_weight = self._weight(query)
+        return max(
+            (2 * self._weight(query & words) / (query_weight + weight) for words, weight in self._phrasings[fact.id]),
+            default=0.0,
+        )
 
 
 def _with_aliases(text: str, mentions: List[Mention]) -> str:
@@ -372,33 +396,14 @@ def _with_aliases(text: str, mentions: List[Mention]) -> str:
     return text
 
 
-def _wording(lemmas: List[str], fact: Fact, idf: Dict[str, float], rarest: float) -> float:
-    """Best overlap between the question and the fact's phrasings (its question and its
-    paraphrases), as a Dice score weighted by BM25's idf: a rare word the phrasing has and
-    the question lacks ("supplements") counts against it more than a common one. A word no
-    fact uses weighs like the rarest one. ``math.fsum`` because the order of a set depends on
-    the process's hash seed, and a plain float sum in another order can break a tie the
-    other way: the same question would get another answer after a restart."""
-    query = set(lemmas)
-    if not query:
-        return 0.0
-    weight = lambda words: math.fsum(idf.get(word, rarest) for word in words)  # noqa: E731
-    return max(
-        (
-            2 * weight(query & set(phrasing)) / (weight(query) + weight(set(phrasing)))
-            for phrasing in fact.phrasing_lemmas
-        ),
-        default=0.0,
-    )
-
-
 def hangul_only(text: str) -> str:
     """The Hangul of a text, without spaces or anything else: "각질 팩은" -> "각질팩은"."""
     return "".join(HANGUL.findall(text))
 
 
-def _bigrams(text: str) -> Set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> FrozenSet[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def korean_wording(korean: str, fact: Fact) -> float:

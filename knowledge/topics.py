@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Tuple
 
 from rapidfuzz import fuzz, process
@@ -50,6 +51,15 @@ class TopicMatcher:
                     self._fuzzy.setdefault(token_count, []).append((alias, topic.id))
 
     def mentions(self, text: str) -> List[Mention]:
+        """Topic mentions in ``text`` (see ``_mentions``), cached: answering one message looks
+        at the same text's topics several times."""
+        return list(self._cached_mentions(text))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 -- one matcher lives as long as the process
+    def _cached_mentions(self, text: str) -> Tuple[Mention, ...]:
+        return tuple(self._mentions(text))
+
+    def _mentions(self, text: str) -> List[Mention]:
         """Topic mentions in ``text``, in reading order; char offsets are into ``text``.
 
         Exact lemma matches and typo matches compete on length, so "pores sagg" beats the
