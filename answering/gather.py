@@ -17,12 +17,13 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import settings
-from answering.understand import asked_details, cued_kind
+from answering.understand import asked_details, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, Mention, TopicMatcher
 
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
+OVERVIEW_KIND = "overview"
 _WORD = re.compile(r"^[a-z]{3,}$")
 
 
@@ -116,6 +117,10 @@ class Retriever:
             topics += [topic for topic in question.context_topics if topic not in topics]
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
+        overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
+        if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
+            # "what should I use after a peel?" sounds broad but is about one topic: the next cue
+            kind = next((k for k in cued_kinds(question.text) if k != OVERVIEW_KIND), question.intent_kind)
         if unknown:
             return Result(
                 Outcome.TERM_NOT_COVERED,

@@ -83,7 +83,12 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
 
 def cued_kind(text: str) -> Optional[str]:
     """The kind of question its wording signals, if any."""
-    return next((kind for kind, cue in settings().understand.kind_cues if cue.search(text)), None)
+    return next(iter(cued_kinds(text)), None)
+
+
+def cued_kinds(text: str) -> List[str]:
+    """Every kind of question its wording signals, most specific first."""
+    return list(dict.fromkeys(kind for kind, cue in settings().understand.kind_cues if cue.search(text)))
 
 
 def asked_details(text: str) -> List[DetailCue]:
