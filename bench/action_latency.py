@@ -19,7 +19,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerQuestion
-from bench.run_bench import MESSAGES
+from bench.messages import MESSAGES
 
 KOREAN_MESSAGES = [
     "각질팩은 일주일에 몇 번 해요?",

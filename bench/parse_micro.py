@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import rasa_internals
-from bench.run_bench import MESSAGES
+from bench.messages import MESSAGES
 from rasa_internals import tf_free
 from serving.processes import MODEL
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bench import baseline, loadgen
-from bench.run_bench import MESSAGES, RESULTS, _children, cmdline
+from bench.messages import MESSAGES
+from bench.run_bench import RESULTS, _children, cmdline
 from serving.local_stack import running_assistant
 from serving.processes import BIN, PROJECT
 
