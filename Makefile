@@ -84,7 +84,7 @@ e2e: $(STORE) $(MODEL)
 server-tests: $(STORE) $(MODEL)
 	$(BIN)/python -m pytest tests/server -q
 
-# `make run` under a one-sender burst and a SIGKILL of each of its processes (docs/failures.md);
+# `make run` under a one-sender burst and a SIGKILL of each of its processes (README, "Failures: what a user sees");
 # writes results/kill-test-run.json.
 .PHONY: kill-test
 kill-test: $(STORE) $(MODEL) web-install
@@ -157,8 +157,8 @@ cluster-test: $(STORE) $(MODEL) nginx-install
 bench: $(STORE) $(MODEL)
 	$(BIN)/python -m bench.run_bench
 
-# Issue 12 (docs/awkward-input.md): hostile input against real servers in both profiles, and
-# the reviewed list of dependency advisories (docs/advisories.md), offline.
+# Issue 12 (README, "Awkward input"): hostile input against real servers in both profiles, and
+# the reviewed list of dependency advisories (README, "Known vulnerabilities"), offline.
 .PHONY: hostile-test audit
 
 hostile-test: $(STORE) $(MODEL)

@@ -6,7 +6,7 @@ a malformed body gets a 400 with a JSON error instead of an exception inside Ras
 over the size limit a 413); an empty or over-long message gets a plain reply without running
 NLU; every rejection is logged once. Nothing the tracker store cannot write gets through: the
 sender, the message and the metadata must be well-formed Unicode, and the metadata is
-bounded in size and depth (limits in channels/limits.yml; docs/awkward-input.md).
+bounded in size and depth (limits in channels/limits.yml; README, "Awkward input").
 """
 
 import logging

@@ -18,7 +18,7 @@ does not set; the environment wins):
 Logs go to ``CLUSTER_DIR/logs/<process>.log``; ``CLUSTER_DIR/cluster.json`` names every
 process and its current pid. A process that dies is started again (``serving/supervisor.py``);
 meanwhile the balancer sends its requests to the other replica, retrying there a request the
-dead one failed (docs/failures.md). Ctrl-C or SIGTERM stops everything, the balancer first.
+dead one failed (README, "Failures: what a user sees"). Ctrl-C or SIGTERM stops everything, the balancer first.
 Each process's command line comes from ``serving/processes.py``.
 """
 

@@ -5,7 +5,7 @@ One plain function, ``detect(text) -> Optional[Finding]``, used by the NLU (the
 server (the referral re-runs it to choose between "see a dermatologist soon" and "urgent
 care now"). No model, no statistics: the patterns and cue lists are data, in
 ``data/red_flags.yml``, grouped by sign, each sign with the reason it is a red flag; a
-curator reviews that file, not this one. docs/red-flags.md explains the signs.
+curator reviews that file, not this one. README, "Red flags" explains the signs.
 
 How a message is matched:
 

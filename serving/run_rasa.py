@@ -1,7 +1,7 @@
 """``python -m serving.run_rasa run --model M ...`` is ``rasa run --model M ...``, started lean.
 
 * ``rasa_internals.apply_all()``: the fixes for Rasa hot spots found by profiling (same
-  behaviour, less work), each one switchable (docs/rasa-internals.md);
+  behaviour, less work), each one switchable (README, "Rasa internals");
 * when every component of the model is known to be TensorFlow-free (rasa_internals/tf_free.py),
   TensorFlow itself is never imported. With ``PORE_CARE_DISABLE=tensorflow_stand_in`` it always is.
 """

@@ -2,7 +2,7 @@
 left alone. Used by ``make run`` (``serving/supervise.py``) and ``make run-cluster``
 (``deploy/cluster.py``).
 
-Why not supervisord or honcho (docs/failures.md, "Supervision"): honcho stops everything when
+Why not supervisord or honcho (README, "Supervision"): honcho stops everything when
 one process exits, which is the behaviour being replaced; supervisord restarts children but
 only knows "running", not "ready", so it cannot hold nginx back until the replicas answer
 their readiness check, and it needs a rendered ini file plus a control socket for what is a

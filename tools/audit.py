@@ -3,7 +3,7 @@
 Offline: it compares installed versions with the versions each entry was reviewed for, and
 prints every advisory with whether it reaches this deployment. It fails when a package's
 installed version differs from its reviewed one (review the entry again and update it).
-It cannot learn about advisories published after the review; docs/advisories.md says how
+It cannot learn about advisories published after the review; README, "Known vulnerabilities" says how
 the list is kept up to date.
 """
 

@@ -3,7 +3,7 @@ conversations go on is restarted within seconds, its siblings keep running, and 
 was acknowledged (HTTP 200 with an answer) is missing from the tracker store.
 
 The numbers (failed requests per killed process, seconds until it served again, lost turns)
-are printed and written to results/kill-test-run.json; docs/failures.md reports them.
+are printed and written to results/kill-test-run.json; README, "Failures: what a user sees" reports them.
 """
 
 import json
