@@ -221,7 +221,8 @@ class ClusterRun:
         raise TimeoutError(f"{name} not restarted within {timeout_s:.0f}s:\n{self.tail()}")
 
     def record(self, report: Dict[str, object]) -> None:
-        """Write the replica kill test's numbers to results/kill-test-cluster.json (README, "Failures: what a user sees")."""
+        """Write the replica kill test's numbers to results/kill-test-cluster.json (README, "Failures:
+        what a user sees")."""
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
 

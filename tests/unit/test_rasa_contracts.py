@@ -156,7 +156,7 @@ def test_the_installed_rasa_is_the_version_the_pieces_were_checked_against() -> 
 
     assert rasa.__version__ == rasa_internals.CHECKED_RASA_VERSION, (
         f"Rasa {rasa.__version__} is installed; rasa_internals was checked against "
-        f"{rasa_internals.CHECKED_RASA_VERSION}: re-check every piece (README, "Rasa internals")"
+        f"{rasa_internals.CHECKED_RASA_VERSION}: re-check every piece (README, 'Rasa internals')"
     )
 
 
