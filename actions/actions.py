@@ -42,6 +42,7 @@ def turn_from(tracker: Tracker) -> Turn:
         entity_topics=tuple(_entity_values(tracker, "topic")),
         requested_fact_id=fact_ids[0] if fact_ids else None,
         language_slot=tracker.get_slot("language"),
+        requested_language=tracker.get_slot("requested_language"),
         channel_language=_channel_language(tracker),
         last_topics=tuple(tracker.get_slot("last_topics") or ()),
         last_kind=tracker.get_slot("last_kind"),

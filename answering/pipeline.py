@@ -32,7 +32,8 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 @dataclass
 class Response:
     messages: List[compose.Message]
-    # Slot values to set: language, last_topics, last_kind, last_facts, disclaimer_shown.
+    # Slot values to set: language, requested_language, last_topics, last_kind, last_facts,
+    # disclaimer_shown.
     slots: Dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,6 +49,8 @@ class Assistant:
         language = understanding.language
         response, why = self._respond(turn, understanding)
         response.slots["language"] = language
+        if understanding.switched_language:
+            response.slots["requested_language"] = language
         logger.info(
             "turn language=%s intent=%s questions=%d facts=%s why=%s",
             language,

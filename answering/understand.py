@@ -21,6 +21,7 @@ class Turn:
     entity_topics: Tuple[str, ...] = ()
     requested_fact_id: Optional[str] = None  # a suggestion button's fact
     language_slot: Optional[str] = None
+    requested_language: Optional[str] = None  # what the person asked for ("영어로 말해줘"), if anything
     channel_language: Optional[str] = None  # the browser's or Telegram's language, if sent
     last_topics: Tuple[str, ...] = ()
     last_kind: Optional[str] = None
@@ -44,13 +45,17 @@ class Understanding:
 def conversation_language(turn: Turn) -> Tuple[str, bool]:
     """The language to answer in, and whether the message asked for it explicitly.
 
-    An explicit request wins; then the message's own script, except that a very short Latin
-    message ("AHA?", "ok") keeps a Korean conversation Korean; then the conversation's language;
-    then the language the channel reported (browser, Telegram); then English."""
+    An explicit request wins, in this message or earlier in the conversation (someone who
+    asked for English keeps getting English, whatever they type); then the message's own
+    script, except that a very short Latin message ("AHA?", "ok") keeps a Korean conversation
+    Korean; then the conversation's language; then the language the channel reported
+    (browser, Telegram); then English."""
     cues = settings().understand
     for language, cue in cues.language_switch.items():
         if cue.search(turn.text):
             return language, True
+    if turn.requested_language in LANGUAGES:
+        return turn.requested_language, False
     written: Optional[str] = written_language(turn.text)
     short = len(turn.text.split()) <= cues.keep_language_max_words
     if written == "en" and turn.language_slot == "ko" and short:
