@@ -7,7 +7,7 @@ turn saying what was chosen and why.
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from answering import compose
 from answering.decide import Decision, Reply, decide
@@ -61,7 +61,7 @@ class Assistant:
         )
         return response
 
-    def _respond(self, turn: Turn, understanding: Understanding) -> "tuple[Response, str]":
+    def _respond(self, turn: Turn, understanding: Understanding) -> Tuple[Response, str]:
         language = understanding.language
         last_facts = [fact for fact in (self.store.fact(i) for i in turn.last_facts) if fact is not None]
         requested = self.store.fact(turn.requested_fact_id) if turn.requested_fact_id else None
@@ -122,7 +122,7 @@ class Assistant:
             message["buttons"] = compose.suggestion_buttons(examples, language)
         return [message]
 
-    def _decide(self, turn: Turn, understanding: Understanding) -> "tuple[Decision, str]":
+    def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
         questions = understanding.questions
         several = len(questions) > 1 or understanding.is_post
         background = self.retriever.topics_of(turn.text) if several else []

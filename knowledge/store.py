@@ -100,10 +100,6 @@ class FactStore:
         topic = self.topics.get(topic_id)
         return topic.name if topic else topic_id.replace("_", " ")
 
-    def source_titles(self, fact: Fact, language: str = "en") -> List[str]:
-        """The titles of the documents behind ``fact``, in ``language`` where translated."""
-        return [self.document_title(document_id, language) for document_id in fact.document_ids]
-
     def document_title(self, document_id: str, language: str = "en") -> str:
         titles = self.document_titles[document_id]
         return titles.get(language, titles["en"])
