@@ -16,10 +16,11 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import texts
+from answering.understand import Turn, conversation_language
 from safety.red_flags import Finding, detect
 
 logger = logging.getLogger(__name__)
@@ -28,11 +29,16 @@ LANGUAGE_SLOT = "language"
 
 
 def referral_language(text: Text, tracker: Tracker) -> Text:
-    """The message's own language; for a message without letters, the conversation's."""
-    language = texts.written_language(text)
-    if language is None:
-        language = tracker.slots.get(LANGUAGE_SLOT) if isinstance(tracker.slots, dict) else None
-    return language if language in texts.LANGUAGES else texts.DEFAULT_LANGUAGE
+    """The conversation's language, chosen as for every other reply (answering/understand.py):
+    an explicit request, else the message's script, else the conversation's language."""
+    slots = tracker.slots if isinstance(tracker.slots, dict) else {}
+    turn = Turn(
+        text=text,
+        intent="report_symptom",
+        language_slot=slots.get(LANGUAGE_SLOT),
+        requested_language=slots.get("requested_language"),
+    )
+    return conversation_language(turn)[0]
 
 
 def referral_messages(finding: Optional[Finding], language: Text) -> List[Text]:
@@ -61,4 +67,4 @@ class ActionReferDermatologist(Action):
         )
         for message in referral_messages(finding, language):
             dispatcher.utter_message(text=message)
-        return []
+        return [SlotSet(LANGUAGE_SLOT, language)]

@@ -83,7 +83,7 @@ class Retriever:
             re.escape(term.lower()) + ("" if HANGUL.search(term) else r"s?(?!\w)")
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
-        self._terms = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")") if alternatives else None
+        self._terms = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
         # Each fact's phrasings with their idf weight, for ``_wording``.
         self._phrasings = {
             fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
@@ -370,7 +370,7 @@ class Retriever:
         and "my sources don't cover cold" would be a worse answer than the real one."""
         if self._terms is None:
             return []
-        return [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text.lower())]
+        return [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text)]
 
     def _weight(self, words: Set[str]) -> float:
         """Words weighed by BM25's idf (a word no fact uses like the rarest one). ``math.fsum``

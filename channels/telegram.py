@@ -83,7 +83,6 @@ NON_TEXT_CONTENT = (
     "dice",
     "game",
 )
-KEYBOARD_FALLBACK_TEXT = "You can also ask:"
 
 PASS, REPLY, IGNORE, REJECT = "pass", "reply", "ignore", "reject"
 
@@ -301,7 +300,9 @@ class SafeTelegramOutput(TelegramOutput):
 
         ``button_type="inline"`` puts them in one row as Rasa does; anything else one per row.
         """
-        pieces = split_text(text) or [KEYBOARD_FALLBACK_TEXT]
+        # Buttons with no text: a line above them, in the buttons' own language.
+        titles = " ".join(str(button.get("title", "")) for button in buttons)
+        pieces = split_text(text) or [say("buttons_only", written_language(titles) or "en")]
         for piece in pieces[:-1]:
             await self.send_message(recipient_id, piece)
         keyboard = inline_keyboard(buttons, one_row=button_type == "inline")

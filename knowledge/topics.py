@@ -100,7 +100,7 @@ class TopicMatcher:
         if not HANGUL.search(text):
             return []
         lowered = text.lower()
-        original_index = [index for index, char in enumerate(lowered) if char != " "]
+        original_index = [index for index, char in enumerate(lowered) if not char.isspace()]
         compact = "".join(lowered[index] for index in original_index)
         found: List[Mention] = []
         taken: List[Tuple[int, int]] = []

@@ -386,7 +386,9 @@ def _refer(text: str, **slots) -> List[Dict]:
         latest_action_name="action_listen",
     )
     dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionReferDermatologist().run(dispatcher, tracker, domain={})) == []
+    events = asyncio.run(ActionReferDermatologist().run(dispatcher, tracker, domain={}))
+    # The referral remembers the language it spoke, like every other reply; nothing else.
+    assert [event["name"] for event in events] == ["language"]
     return dispatcher.messages
 
 
@@ -405,6 +407,11 @@ def test_referral_is_urgent_for_urgent_signs() -> None:
 def test_referral_is_in_the_users_language() -> None:
     messages = _refer("레이저 받고 물집이 잡혔어요")
     assert [m["text"] for m in messages] == [texts.say("referral_urgent", "ko"), texts.say("referral_follow_on", "ko")]
+
+
+def test_referral_keeps_the_language_the_person_asked_for() -> None:
+    messages = _refer("레이저 받고 물집이 잡혔어요", requested_language="en")
+    assert messages[0]["text"] == texts.say("referral_urgent", "en")
 
 
 def test_referral_uses_the_conversation_language_for_a_message_without_letters() -> None:
