@@ -5,10 +5,11 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referral import ActionReferDermatologist
+from actions.slots import changed_slots
 from answering.pipeline import Assistant
 from answering.understand import Turn, conversation_language
 from knowledge.store import default_store
@@ -53,7 +54,7 @@ def turn_from(tracker: Tracker) -> Turn:
 
 def _language(tracker: Tracker) -> Tuple[str, List[EventType]]:
     language, _ = conversation_language(turn_from(tracker))
-    return language, [SlotSet("language", language)]
+    return language, changed_slots(tracker, {"language": language})
 
 
 class ActionAnswerQuestion(Action):
@@ -72,7 +73,7 @@ class ActionAnswerQuestion(Action):
         response = assistant().respond(turn)
         for message in response.messages:
             dispatcher.utter_message(**message)
-        return [SlotSet(name, value) for name, value in response.slots.items()]
+        return changed_slots(tracker, response.slots)
 
 
 class ActionDefaultFallback(Action):

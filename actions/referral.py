@@ -16,10 +16,11 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 import texts
+from actions.slots import changed_slots
 from answering.understand import Turn, conversation_language
 from safety.red_flags import Finding, detect
 
@@ -67,4 +68,4 @@ class ActionReferDermatologist(Action):
         )
         for message in referral_messages(finding, language):
             dispatcher.utter_message(text=message)
-        return [SlotSet(LANGUAGE_SLOT, language)]
+        return changed_slots(tracker, {LANGUAGE_SLOT: language})

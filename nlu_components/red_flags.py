@@ -24,11 +24,9 @@ the one after it), as the FallbackClassifier would have decided.
 import json
 import logging
 import re
-from dataclasses import asdict
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -44,14 +42,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.model_selection import StratifiedKFold
 
-from nlu_components.tfidf_classifier import TRUSTED_TYPES, IntentModel, OneTextScorer
+from nlu_components.tfidf_classifier import IntentModel, OneTextScorer
 from safety import red_flags
 
 logger = logging.getLogger(__name__)
 
 RED_FLAG_KEY = "red_flag"
 FALLBACK_INTENT = "nlu_fallback"
-MODEL_FILE = "symptom_paraphrase.skops"
+MODEL_NAME = "symptom_paraphrase"
 SETTINGS_FILE = "symptom_paraphrase.json"
 SYMPTOM, OTHER = "symptom", "other"
 LANGUAGE_GROUPS = ("ko", "other")
@@ -61,26 +59,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 def language_group(text: Text) -> Text:
     return "ko" if HANGUL.search(text) else "other"
-
-
-class BinaryScorer(OneTextScorer):
-    """``OneTextScorer`` for a two-class model: the probability of the second class."""
-
-    def predict_proba(self, text: Text) -> float:  # type: ignore[override]
-        score = float(self._intercept[0])
-        for analyze, vocabulary, idf, offset in self._vectorizers:
-            counts: Dict[int, int] = {}
-            for gram in analyze(text):
-                index = vocabulary.get(gram)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            indices = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indices]
-            weights /= np.linalg.norm(weights)
-            score += float(weights @ self._weights[indices + offset, 0])
-        return float(1.0 / (1.0 + np.exp(-score)))
 
 
 def choose_threshold(
@@ -138,7 +116,7 @@ class RedFlagOverride(GraphComponent):
         config: Dict[Text, Any],
         model_storage: Optional[ModelStorage] = None,
         resource: Optional[Resource] = None,
-        model: Optional[IntentModel] = None,
+        scorer: Optional[OneTextScorer] = None,
         thresholds: Optional[Dict[Text, float]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -147,11 +125,8 @@ class RedFlagOverride(GraphComponent):
         self._detector = red_flags.detector(self._config["rules"])
         self._model_storage = model_storage
         self._resource = resource
-        self._model = model
-        self._scorer: Optional[BinaryScorer] = None
+        self._scorer = scorer
         self.thresholds = thresholds or {language: 1.0 for language in LANGUAGE_GROUPS}
-        if model is not None:
-            self._scorer = BinaryScorer(model)
 
     @classmethod
     def create(
@@ -172,12 +147,11 @@ class RedFlagOverride(GraphComponent):
         if not self._config["paraphrase"] or len(set(labels)) < 2:
             return self._resource
         self.thresholds = self._cross_validated_thresholds(texts, labels)
-        self._model = IntentModel.untrained(self._config).fit(texts, labels)
-        self._scorer = BinaryScorer(self._model)
+        self._scorer = OneTextScorer.from_model(IntentModel.untrained(self._config).fit(texts, labels))
         if self._model_storage is None:
             raise RuntimeError("RedFlagOverride was made without a model storage, so it cannot save what it learned")
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(asdict(self._model), directory / MODEL_FILE)
+            self._scorer.save(directory, MODEL_NAME)
             (directory / SETTINGS_FILE).write_text(json.dumps({"thresholds": self.thresholds}))
         return self._resource
 
@@ -226,21 +200,16 @@ class RedFlagOverride(GraphComponent):
     ) -> "RedFlagOverride":
         try:
             with model_storage.read_from(resource) as directory:
-                model = IntentModel(**sio.load(directory / MODEL_FILE, trusted=TRUSTED_TYPES))
                 thresholds = json.loads((directory / SETTINGS_FILE).read_text())["thresholds"]
+                scorer = OneTextScorer.load(directory, MODEL_NAME)
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)  # trained without a paraphrase model
-        return cls(config, model_storage, resource, model, thresholds)
+        return cls(config, model_storage, resource, scorer, thresholds)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
     # --- prediction -----------------------------------------------------------------------
-
-    def matching_pattern(self, text: Text) -> Optional[Text]:
-        """The sign of the red flag in ``text`` (deterministic net only), or None."""
-        finding = self._detector.detect(text)
-        return finding.sign if finding else None
 
     def paraphrase_probability(self, text: Text) -> Optional[float]:
         """The detector's probability that ``text`` describes a symptom; for a post, that of
@@ -250,7 +219,8 @@ class RedFlagOverride(GraphComponent):
         parts = [text]
         if len(text.split()) > self._config["sentence_scoring_min_words"]:
             parts = [part for part in SENTENCE_END.split(text) if part.strip()] or parts
-        return max(self._scorer.predict_proba(part) for part in parts)
+        column = self._scorer.classes.index(SYMPTOM)
+        return max(float(self._scorer.predict_proba(part)[column]) for part in parts)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

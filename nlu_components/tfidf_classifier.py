@@ -12,12 +12,13 @@ Character n-grams within words carry typos and Korean, whose particles attach to
 ("각질팩은"); word n-grams carry phrasing ("how often").
 """
 
+import json
 from collections import Counter
-from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Union
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Text, Union
 
 import numpy as np
-import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -27,14 +28,11 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import hstack
-from scipy.special import softmax
+from scipy.special import expit, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-MODEL_FILE = "intent_model.skops"
-# Beyond what skops trusts by default, a fitted model holds these (TfidfVectorizer's idf
-# diagonal). skops refuses to load a file holding any other type.
-TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
+MODEL_NAME = "intent_model"
 
 
 @dataclass
@@ -87,36 +85,99 @@ class IntentModel:
 
 
 class OneTextScorer:
-    """``IntentModel.predict_proba`` for one text, without scikit-learn's per-call overhead.
+    """A fitted ``IntentModel`` for one text at a time, as plain arrays.
 
     scikit-learn spends about 1.7 ms on a one-message batch (input checks and building sparse
     matrices, three times), a fifth of the Rasa server's work per message. This does the same
-    arithmetic on the fitted vectorizers and classifier: each vectorizer's own analyzer, 1 +
-    log of the counts (``sublinear_tf``), times idf, L2-normalised; then the multinomial
-    logistic regression's softmax. tests/unit/test_tfidf_classifier.py checks that it gives
-    scikit-learn's probabilities for every NLU example.
+    arithmetic: each vectorizer's own analyzer, 1 + log of the counts (``sublinear_tf``),
+    times idf, L2-normalised; then the logistic regression's softmax (several classes) or
+    sigmoid (two). tests/unit/test_tfidf_classifier.py checks that it gives scikit-learn's
+    probabilities for every NLU example.
+
+    It is also what the model archive holds: arrays in an ``.npz`` read with
+    ``allow_pickle=False`` and the vocabularies in JSON, so a tampered model file can hold
+    numbers and strings but nothing that runs (and loading it needs no type scan, which
+    took skops 1.5 s of every start-up).
     """
 
-    def __init__(self, model: IntentModel) -> None:
+    def __init__(
+        self,
+        analyzer_params: List[Dict[str, Any]],
+        vocabularies: List[Dict[str, int]],
+        idfs: List[np.ndarray],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: List[Text],
+    ) -> None:
+        self.classes = list(classes)
+        self._analyzer_params = analyzer_params
         self._vectorizers = []
         offset = 0
-        for vectorizer in (model.words, model.characters):
-            self._vectorizers.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset))
-            offset += len(vectorizer.vocabulary_)
-        self._weights = np.ascontiguousarray(model.classifier.coef_.T)
-        self._intercept = model.classifier.intercept_
+        for params, vocabulary, idf in zip(analyzer_params, vocabularies, idfs):
+            analyze = TfidfVectorizer(**params).build_analyzer()
+            self._vectorizers.append((analyze, vocabulary, idf, offset))
+            offset += len(vocabulary)
+        self._coef = coef
+        self._weights = np.ascontiguousarray(coef.T)
+        self._intercept = intercept
 
     @staticmethod
     def supports(model: IntentModel) -> bool:
-        """Softmax probabilities: more than two intents, fitted multinomial (lbfgs, the default)."""
+        """Softmax over several classes fitted multinomial (lbfgs, the default), or two classes;
+        sublinear tf, idf, L2 norm (as ``IntentModel.untrained`` makes them)."""
         classifier = model.classifier
+        vectorizers = (model.words, model.characters)
         return (
-            len(classifier.classes_) > 2
-            and classifier.multi_class in ("auto", "multinomial")
-            and classifier.solver != "liblinear"
+            len(classifier.classes_) == 2
+            or (classifier.multi_class in ("auto", "multinomial") and classifier.solver != "liblinear")
+        ) and all(v.sublinear_tf and v.use_idf and v.norm == "l2" for v in vectorizers)
+
+    @classmethod
+    def from_model(cls, model: IntentModel) -> "OneTextScorer":
+        if not cls.supports(model):
+            raise ValueError("OneTextScorer does the arithmetic of IntentModel.untrained's settings only")
+        vectorizers = (model.words, model.characters)
+        return cls(
+            analyzer_params=[
+                {"analyzer": v.analyzer, "ngram_range": list(v.ngram_range), "token_pattern": v.token_pattern}
+                for v in vectorizers
+            ],
+            vocabularies=[{gram: int(index) for gram, index in v.vocabulary_.items()} for v in vectorizers],
+            idfs=[v.idf_ for v in vectorizers],
+            coef=model.classifier.coef_,
+            intercept=model.classifier.intercept_,
+            classes=model.intents,
         )
 
+    def save(self, directory: Path, name: str) -> None:
+        np.savez(
+            directory / f"{name}.arrays.npz",
+            coef=self._coef,
+            intercept=self._intercept,
+            **{f"idf_{i}": idf for i, (_, _, idf, _) in enumerate(self._vectorizers)},
+        )
+        description = {
+            "classes": self.classes,
+            "analyzers": self._analyzer_params,
+            "vocabularies": [vocabulary for _, vocabulary, _, _ in self._vectorizers],
+        }
+        (directory / f"{name}.vocabulary.json").write_text(
+            json.dumps(description, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> "OneTextScorer":
+        """Raises ValueError on a file holding anything but numbers (``allow_pickle=False``)."""
+        description = json.loads((directory / f"{name}.vocabulary.json").read_text(encoding="utf-8"))
+        with np.load(directory / f"{name}.arrays.npz", allow_pickle=False) as arrays:
+            idfs = [arrays[f"idf_{i}"] for i in range(len(description["analyzers"]))]
+            coef, intercept = arrays["coef"], arrays["intercept"]
+        if any(array.dtype.kind != "f" for array in (coef, intercept, *idfs)):
+            raise ValueError(f"{name}: the model's arrays must hold floating-point numbers")
+        return cls(description["analyzers"], description["vocabularies"], idfs, coef, intercept, description["classes"])
+
     def predict_proba(self, text: Text) -> np.ndarray:
+        """One probability per class, in ``classes`` order."""
         scores = self._intercept.copy()
         for analyze, vocabulary, idf, offset in self._vectorizers:
             counts = Counter(index for gram in analyze(text) if (index := vocabulary.get(gram)) is not None)
@@ -126,6 +187,9 @@ class OneTextScorer:
             weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indices]
             weights /= np.linalg.norm(weights)
             scores += weights @ self._weights[indices + offset]
+        if len(self.classes) == 2:
+            second = float(expit(scores[0]))
+            return np.array([1.0 - second, second])
         return softmax(scores)
 
 
@@ -147,22 +211,19 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["sklearn", "skops"]
+        return ["sklearn"]
 
     def __init__(
         self,
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: IntentModel,
+        scorer: Optional[OneTextScorer] = None,
     ) -> None:
-        self._config = config
+        self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._model = model
-        self._scorer: Optional[OneTextScorer] = None
-        self._intents: List[Text] = []
-        self._trained = False
+        self._scorer = scorer  # None until trained or loaded
 
     @classmethod
     def create(
@@ -172,15 +233,16 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "TfidfIntentClassifier":
-        config = {**cls.get_default_config(), **config}
-        return cls(config, model_storage, resource, IntentModel.untrained(config))
+        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        self._model.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
-        self._ready()
+        model = IntentModel.untrained(self._config).fit(
+            [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples]
+        )
+        self._scorer = OneTextScorer.from_model(model)
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(asdict(self._model), directory / MODEL_FILE)
+            self._scorer.save(directory, MODEL_NAME)
         return self._resource
 
     @classmethod
@@ -192,30 +254,16 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "TfidfIntentClassifier":
-        config = {**cls.get_default_config(), **config}
         with model_storage.read_from(resource) as directory:
-            path = directory / MODEL_FILE
-            model = IntentModel(**sio.load(path, trusted=TRUSTED_TYPES))
-        component = cls(config, model_storage, resource, model)
-        component._ready()
-        return component
-
-    def _ready(self) -> None:
-        self._trained = True
-        self._intents = self._model.intents  # once, not per message
-        self._scorer = OneTextScorer(self._model) if OneTextScorer.supports(self._model) else None
-
-    def _probabilities(self, texts: List[Text]) -> Iterable[np.ndarray]:
-        if self._scorer is None:
-            return self._model.predict_proba(texts)
-        return (self._scorer.predict_proba(text) for text in texts)
+            scorer = OneTextScorer.load(directory, MODEL_NAME)
+        return cls(config, model_storage, resource, scorer)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if not self._trained:
+        if self._scorer is None:
             return messages
-        texts = [message.get(TEXT) or "" for message in messages]
-        for message, probabilities in zip(messages, self._probabilities(texts)):
-            scored = sorted(zip(self._intents, map(float, probabilities)), key=lambda pair: -pair[1])
+        for message in messages:
+            probabilities = self._scorer.predict_proba(message.get(TEXT) or "")
+            scored = sorted(zip(self._scorer.classes, map(float, probabilities)), key=lambda pair: -pair[1])
             ranking = [{"name": name, "confidence": confidence} for name, confidence in scored]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)

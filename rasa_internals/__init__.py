@@ -94,6 +94,7 @@ PIECES: Tuple[Piece, ...] = (
     Piece("queued_in_memory_lock_store", ("rasa.core.lock_store.LockStore.lock",)),
     Piece("hangul_safe_tokenizer", ("rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer.__init__",)),
     Piece("tensorflow_stand_in", ("tensorflow",)),
+    Piece("unused_imports_stand_in", ("matplotlib", "pymongo")),
     Piece(
         "sanic_http_framing",
         ("sanic.request.Request.__init__", "sanic.handlers.ErrorHandler.log", "sanic.config.DEFAULT_CONFIG"),

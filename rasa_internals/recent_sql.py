@@ -28,7 +28,7 @@ In endpoints.yml::
       type: rasa_internals.recent_sql.RecentSQLTrackerStore
       dialect: "sqlite"
       db: "var/conversations.db"
-      recent_events: 40       # optional
+      recent_events: 16       # optional
       sqlite_wal: true        # optional: WAL journal and synchronous=NORMAL for SQLite
 """
 
@@ -49,7 +49,10 @@ import rasa_internals
 logger = logging.getLogger(__name__)
 
 PIECE = "recent_sql_tracker_store"
-DEFAULT_RECENT_EVENTS = 40
+# Enough for the current turn and the one before (a turn of this assistant is 4 to 9 events:
+# the user message, the action, its replies, the slots that changed, action_listen); the
+# rules look at the current turn only, and everything older lives in the slot snapshot.
+DEFAULT_RECENT_EVENTS = 16
 # How many of a tracker's events are already in the database (set on every tracker this
 # store returns or saves, so `save` writes only what is new without counting rows).
 STORED_MARKER = "_recent_sql_stored_events"

@@ -24,7 +24,7 @@ import sys
 import tarfile
 import types
 from pathlib import Path
-from typing import Any, FrozenSet, Optional, Sequence, Set
+from typing import Any, FrozenSet, Iterable, Optional, Sequence, Set
 
 import rasa_internals
 
@@ -132,8 +132,12 @@ TENSORFLOW_FREE_COMPONENTS: FrozenSet[str] = frozenset(
 PIECE = "tensorflow_stand_in"
 
 
-def _is_stubbed(fullname: str) -> bool:
-    return any(fullname == name or fullname.startswith(name + ".") for name in STUBBED_PACKAGES)
+# The packages the installed finder stands in for (``install``).
+_stubbed_packages: Set[str] = set()
+
+
+def _is_stubbed(fullname: str, packages: Iterable[str] = ()) -> bool:
+    return any(fullname == name or fullname.startswith(name + ".") for name in packages or _stubbed_packages)
 
 
 class _StubMeta(type):
@@ -197,11 +201,13 @@ class _StubFinder(importlib.abc.MetaPathFinder):
 _FINDER = _StubFinder()
 
 
-def install() -> None:
-    """From now on, TensorFlow imports get the stand-in. Must run before Rasa is imported."""
-    loaded = [name for name in sys.modules if _is_stubbed(name)]
+def install(packages: Sequence[str] = STUBBED_PACKAGES) -> None:
+    """From now on, imports of ``packages`` (default: TensorFlow's) get the stand-in. Must run
+    before Rasa is imported."""
+    loaded = [name for name in sys.modules if _is_stubbed(name, packages)]
     if loaded:
-        raise RuntimeError(f"TensorFlow is already imported ({loaded[0]}): install() must come first")
+        raise RuntimeError(f"{loaded[0]} is already imported: install() must come first")
+    _stubbed_packages.update(packages)
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
 

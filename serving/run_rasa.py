@@ -3,7 +3,9 @@
 * ``rasa_internals.apply_all()``: the fixes for Rasa hot spots found by profiling (same
   behaviour, less work), each one switchable (README, "Rasa internals");
 * when every component of the model is known to be TensorFlow-free (rasa_internals/tf_free.py),
-  TensorFlow itself is never imported. With ``PORE_CARE_DISABLE=tensorflow_stand_in`` it always is.
+  TensorFlow itself is never imported. With ``PORE_CARE_DISABLE=tensorflow_stand_in`` it always is;
+* nor are matplotlib (without ``--enable-api``) and pymongo (without a Mongo tracker store):
+  rasa_internals/unused_imports.py.
 """
 
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import rasa_internals
-from rasa_internals import tf_free
+from rasa_internals import tf_free, unused_imports
 
 
 def model_argument(argv: List[str]) -> Optional[Path]:
@@ -33,6 +35,9 @@ def prepare(argv: List[str]) -> None:
     """Set the process up lean for ``rasa <argv>``; call before anything imports Rasa."""
     if should_stub_tensorflow(argv):
         tf_free.install()
+    unused = unused_imports.unused_packages(argv)
+    if unused:
+        tf_free.install(unused)
     rasa_internals.apply_all()
 
 

@@ -10,6 +10,8 @@ only then update the pin and ``rasa_internals.CHECKED_RASA_VERSION``.
 import hashlib
 import importlib
 import inspect
+import re
+from pathlib import Path
 from typing import Any, Dict, Tuple
 
 import pytest
@@ -173,3 +175,18 @@ def test_every_rasa_member_a_piece_replaces_is_pinned() -> None:
         name for piece in rasa_internals.PIECES for name in piece.replaces if name.startswith(("rasa.", "sanic."))
     }
     assert replaced <= set(CONTRACTS), sorted(replaced - set(CONTRACTS))
+
+
+def test_only_the_modules_unused_imports_names_import_matplotlib_and_pymongo() -> None:
+    """rasa_internals/unused_imports.py stands in for them because only these Rasa modules
+    import them (the model-testing plots, the Mongo tracker store); a new importer after an
+    upgrade must be read before the stand-in is trusted again."""
+    import rasa
+
+    root = Path(rasa.__file__).parent
+    importers = {
+        str(path.relative_to(root.parent))
+        for path in root.rglob("*.py")
+        if re.search(r"^\s*(import|from) (matplotlib|pymongo)\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    }
+    assert importers == {"rasa/utils/plotting.py", "rasa/core/tracker_store.py"}

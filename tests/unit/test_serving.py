@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import rasa_internals
-from rasa_internals import tf_free
+from rasa_internals import tf_free, unused_imports
 from serving import run_rasa
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def test_tensorflow_is_stubbed_only_for_rasa_run_with_a_model_that_does_not_need
 
 STUB_CHECK = """
 import sys, typing
-from rasa_internals import tf_free
+from rasa_internals import tf_free, unused_imports
 tf_free.install()
 import tensorflow as tf
 from keras.utils.control_flow_util import smart_cond
@@ -110,7 +110,7 @@ def test_rasa_imports_with_the_tensorflow_stand_in_and_without_tensorflow() -> N
 INSTALL_AFTER_TENSORFLOW = """
 import sys
 sys.modules["tensorflow"] = object()
-from rasa_internals import tf_free
+from rasa_internals import tf_free, unused_imports
 try:
     tf_free.install()
 except RuntimeError:
@@ -122,6 +122,47 @@ def test_install_refuses_to_come_after_tensorflow() -> None:
     code = INSTALL_AFTER_TENSORFLOW
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert "refused" in result.stdout
+
+
+def test_matplotlib_and_pymongo_are_left_out_only_when_nothing_can_use_them(tmp_path: Path, monkeypatch) -> None:
+    def endpoints(store_type: str) -> str:
+        path = tmp_path / f"endpoints-{abs(hash(store_type))}.yml"
+        path.write_text(f"tracker_store:\n  type: {store_type}\n" if store_type else "", encoding="utf-8")
+        return str(path)
+
+    ours = endpoints("rasa_internals.recent_sql.RecentSQLTrackerStore")
+    assert unused_imports.unused_packages(["run", "--endpoints", ours]) == ["matplotlib", "pymongo"]
+    assert unused_imports.unused_packages(["run", f"--endpoints={endpoints('SQL')}"]) == ["matplotlib", "pymongo"]
+    assert unused_imports.unused_packages(["run", "--endpoints", endpoints("")]) == ["matplotlib", "pymongo"]
+    assert unused_imports.unused_packages(["run", "--endpoints", ours, "--enable-api"]) == ["pymongo"]
+    assert unused_imports.unused_packages(["run", "--endpoints", endpoints("mongod")]) == ["matplotlib"]
+    assert unused_imports.unused_packages(["run", "--endpoints", endpoints("my_stores.Custom")]) == ["matplotlib"]
+    broken = tmp_path / "broken.yml"
+    broken.write_text("tracker_store: [", encoding="utf-8")
+    assert unused_imports.unused_packages(["run", "--endpoints", str(broken)]) == ["matplotlib"]
+    assert unused_imports.unused_packages(["run", "actions"]) == []
+    assert unused_imports.unused_packages(["train"]) == []
+    monkeypatch.setenv(rasa_internals.DISABLE_VARIABLE, "unused_imports_stand_in")
+    assert unused_imports.unused_packages(["run", "--endpoints", ours]) == []
+
+
+UNUSED_IMPORTS_CHECK = """
+import sys
+from rasa_internals import tf_free, unused_imports
+tf_free.install()
+tf_free.install(["matplotlib", "pymongo"])
+import rasa.server, rasa.core.tracker_store, rasa.utils.plotting  # what imports them in Rasa 3.6
+assert not hasattr(sys.modules["matplotlib"], "__file__") and not hasattr(sys.modules["pymongo"], "__file__")
+print("ok")
+"""
+
+
+def test_rasa_server_imports_with_matplotlib_and_pymongo_stood_in() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", UNUSED_IMPORTS_CHECK], cwd=PROJECT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
 
 
 GOOD_RESPONSES = [

@@ -1,11 +1,10 @@
 """The TensorFlow-free intent classifier: trains, persists, loads the same, refuses foreign files."""
 
-import datetime
 from pathlib import Path
 from typing import List
 
+import numpy as np
 import pytest
-import skops.io as sio
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -13,7 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.tfidf_classifier import MODEL_FILE, IntentModel, OneTextScorer, TfidfIntentClassifier
+from nlu_components.tfidf_classifier import MODEL_NAME, IntentModel, OneTextScorer, TfidfIntentClassifier
 from rasa_internals import tf_free
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -96,12 +95,14 @@ def test_untrained_classifier_leaves_messages_alone(storage: LocalModelStorage) 
     assert message.get("intent") is None
 
 
-def test_refuses_a_model_file_holding_unexpected_types(storage: LocalModelStorage) -> None:
+def test_refuses_a_model_file_holding_anything_but_numbers(storage: LocalModelStorage) -> None:
+    """A pickled object in the arrays could run code when loaded: the load refuses it."""
     resource = Resource("intents")
     trained(storage, resource)
     with storage.write_to(resource) as directory:
-        sio.dump({"words": datetime.datetime(2026, 1, 1)}, directory / MODEL_FILE)
-    with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
+        arrays = dict(np.load(directory / f"{MODEL_NAME}.arrays.npz"))
+        np.savez(directory / f"{MODEL_NAME}.arrays.npz", **{**arrays, "coef": np.array([object()], dtype=object)})
+    with pytest.raises(ValueError):
         TfidfIntentClassifier.load({}, storage, resource, context())
 
 
@@ -114,12 +115,17 @@ def test_one_text_scorer_gives_scikit_learns_probabilities() -> None:
     model = IntentModel.untrained(TfidfIntentClassifier.get_default_config()).fit(
         texts, [m.get("intent") for m in examples]
     )
-    assert OneTextScorer.supports(model)
-    scorer = OneTextScorer(model)
+    scorer = OneTextScorer.from_model(model)
     probes = texts + ["", "???", "zzzz qqqq", "HOW OFTEN???", "각질팩은 일주일에 몇 번?", "a " * 300]
     expected = model.predict_proba(probes)
     for text, reference in zip(probes, expected):
         assert scorer.predict_proba(text) == pytest.approx(reference, abs=1e-12)
+    # Two classes (the symptom paraphrase detector): a sigmoid, not a softmax.
+    labels = ["symptom" if m.get("intent") == "report_symptom" else "other" for m in examples]
+    binary = IntentModel.untrained(TfidfIntentClassifier.get_default_config()).fit(texts, labels)
+    binary_scorer = OneTextScorer.from_model(binary)
+    for text, reference in zip(probes, binary.predict_proba(probes)):
+        assert binary_scorer.predict_proba(text) == pytest.approx(reference, abs=1e-12)
 
 
 def test_configured_pipeline_needs_no_tensorflow() -> None:
