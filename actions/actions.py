@@ -22,6 +22,14 @@ def assistant() -> Assistant:
     return Assistant(default_store())
 
 
+def warm_up() -> None:
+    """Build what the first answer would otherwise build (the fact store, the retriever, the
+    spaCy pipeline, the red-flag patterns) while the Rasa server is still loading its model:
+    the two start side by side, so this is off the first answer's path."""
+    detect("warm up")
+    assistant().respond(Turn(text="how often should I exfoliate?", intent="ask_frequency"))
+
+
 def _entity_values(tracker: Tracker, entity: str) -> List[str]:
     return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 

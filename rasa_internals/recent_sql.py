@@ -35,6 +35,7 @@ In endpoints.yml::
 import itertools
 import json
 import logging
+from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
@@ -53,6 +54,8 @@ PIECE = "recent_sql_tracker_store"
 # the user message, the action, its replies, the slots that changed, action_listen); the
 # rules look at the current turn only, and everything older lives in the slot snapshot.
 DEFAULT_RECENT_EVENTS = 16
+# How many just-seen new conversations to remember until their tracker is created.
+NEW_SENDERS_KEPT = 1024
 # How many of a tracker's events are already in the database (set on every tracker this
 # store returns or saves, so `save` writes only what is new without counting rows).
 STORED_MARKER = "_recent_sql_stored_events"
@@ -112,6 +115,8 @@ class RecentSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, **kwargs)
         self.recent_events = max(int(recent_events), 4)
         self.uses_snapshots = rasa_internals.enabled(PIECE)
+        # Senders that ``retrieve`` just found without any stored event (see ``save``).
+        self._new_senders: "OrderedDict[Text, None]" = OrderedDict()
         if self.uses_snapshots:
             self._set_up_snapshots(sqlite_wal)
 
@@ -174,7 +179,15 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         with self.engine.connect() as connection:
             snapshot = connection.execute(self._select_snapshot, {"sender_id": sender_id}).first()
-            rows = connection.execute(self._select_recent, {"sender_id": sender_id}).all() if snapshot else []
+            rows = connection.execute(self._select_recent, {"sender_id": sender_id}).all()
+        if snapshot is None and not rows:
+            # A new conversation: Rasa creates its tracker next (``create_tracker``) and saves
+            # it; ``save`` then knows that nothing of it is stored, so neither Rasa's
+            # whole-session query nor its count of stored events runs for it.
+            self._new_senders[sender_id] = None
+            while len(self._new_senders) > NEW_SENDERS_KEPT:
+                self._new_senders.popitem(last=False)
+            return None
         tracker = None
         if snapshot is not None and rows and rows[0].id == snapshot.last_event_id:
             rows.reverse()
@@ -216,6 +229,8 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             return await super().save(tracker)
         await self.stream_events(tracker)
         stored = getattr(tracker, STORED_MARKER, None)
+        if stored is None and self._new_senders.pop(tracker.sender_id, False) is None:
+            stored = 0  # ``retrieve`` just found none of its events
         if stored is None:  # a tracker this store did not load: Rasa's way of finding new events
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))

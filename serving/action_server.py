@@ -19,6 +19,7 @@ What it adds to ``python -m rasa_sdk``:
 
 import argparse
 import hmac
+import importlib
 import ipaddress
 import logging
 import os
@@ -118,6 +119,9 @@ def create_app(actions_module: Text, token: Text) -> Sanic:
 
     limits = load_limits().action_server
     app = create_sdk_app(actions_module, cors_origins="")
+    warm_up = getattr(importlib.import_module(actions_module), "warm_up", None)
+    if callable(warm_up):
+        warm_up()  # a module's `warm_up()`: whatever its first call would build, built now
     app.config.REQUEST_MAX_SIZE = limits.body_max_bytes
 
     @app.middleware("request")

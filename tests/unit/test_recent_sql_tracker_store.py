@@ -201,3 +201,29 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 )
 def test_the_window_starts_at_a_session_start_or_a_turn(types, actions, expected) -> None:
     assert tail_start(types, actions) == expected
+
+
+def test_a_new_conversation_costs_no_whole_session_query_and_no_count(tmp_path: Path) -> None:
+    """A sender with nothing stored: one look at its snapshot and events, then inserts only."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    path = tmp_path / "new.db"
+    store = store_at(path)
+    statements: List[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    wrapped = FailSafeTrackerStore(store)  # as Rasa wraps every tracker store
+    tracker = run(wrapped.get_or_create_tracker("newcomer"))
+    for event in turn(1, "pores"):
+        tracker.update(event, DOMAIN)
+    run(wrapped.save(tracker))
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2 and not any("count(" in s.lower() for s in selects), selects
+    # The same rows as Rasa's own store writes for the same conversation.
+    reference = store_at(tmp_path / "rasa.db", cls=SQLTrackerStore)
+    reference_tracker = run(reference.get_or_create_tracker("newcomer"))
+    for event in turn(1, "pores"):
+        reference_tracker.update(event, DOMAIN)
+    run(reference.save(reference_tracker))
+    assert [comparable(r) for r in rows(path)] == [comparable(r) for r in rows(tmp_path / "rasa.db")]
+    assert run(store.retrieve("newcomer")).current_slot_values()["last_topics"] == ["pores"]
