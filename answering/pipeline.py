@@ -95,7 +95,7 @@ class Assistant:
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
             ), "item of the last answer"
         small_talk = settings().understand.small_talk.get(turn.intent)
-        if small_talk is not None:
+        if small_talk is not None and not self._asks_about_a_topic(turn):
             return Response(self._small_talk(small_talk, language)), f"small talk ({turn.intent})"
         decision, why = self._decide(turn, understanding)
         if decision.reply is Reply.ANSWER:
@@ -113,6 +113,14 @@ class Assistant:
             return True
         short = len(turn.text.split()) <= settings().understand.follow_up_max_words
         return short and (cued_kind(turn.text) is not None or bool(self.retriever.topics_of(turn.text)))
+
+    def _asks_about_a_topic(self, turn: Turn) -> bool:
+        """Whether a message the NLU took for small talk asks a pore-care question after all:
+        "can you over-exfoliate? what happens" is not "what can you do?", and "hi! how often
+        should I use a collagen mask?" wants the answer. It names a specific topic and asks
+        (a question mark, or the wording of a kind of question)."""
+        topics = [topic for topic in self.retriever.topics_of(turn.text) if topic != settings().gather.generic_topic]
+        return bool(topics) and ("?" in turn.text or cued_kind(turn.text) is not None)
 
     def _small_talk(self, reply: str, language: str) -> List[compose.Message]:
         """A small-talk reply; the greeting offers example questions as buttons."""
