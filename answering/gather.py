@@ -135,10 +135,22 @@ class Retriever:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
         return self._answer_free_text(text, kind)
 
-    def closest(self, text: str, facts: List[Fact]) -> Optional[Fact]:
-        """Of ``facts``, the one whose phrasings are closest to ``text`` (the first among equals)."""
-        lemmas = content_lemmas(text)
-        return max(facts, key=lambda fact: self._wording(lemmas, fact), default=None)
+    def closest_item(self, text: str, facts: List[Fact]) -> Optional[Fact]:
+        """Of the last answer's items, the one a pick means ("which of those helps make
+        collagen?", "그 중에 콜라겐 만드는 데 도움되는 건?"): the closest by the item fact's
+        phrasings or by how much of the pick its answer says (English lemmas weighed by idf,
+        Korean syllable pairs), since a pick quotes what the list said. None when nothing of it
+        matches any item."""
+        lemmas = set(content_lemmas(text))
+        korean = _bigrams(hangul_only(text))
+
+        def closeness(fact: Fact) -> float:
+            said = self._weight(lemmas & set(content_lemmas(fact.answer))) / self._weight(lemmas) if lemmas else 0.0
+            said_ko = len(korean & _bigrams(hangul_only(fact.answer_in("ko")))) / len(korean) if korean else 0.0
+            return max(self._wording(list(lemmas), fact), said, said_ko)
+
+        best = max(facts, key=closeness, default=None)
+        return best if best is not None and closeness(best) > 0 else None
 
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first."""
@@ -419,10 +431,8 @@ def korean_wording(korean: str, fact: Fact) -> float:
     if len(korean) < 2:
         return 0.0
     query = _bigrams(korean)
-    return max(
-        (
-            2 * len(query & _bigrams(phrasing)) / (len(query) + len(_bigrams(phrasing)))
-            for phrasing in fact.korean_phrasings
-        ),
-        default=0.0,
-    )
+    return max((_dice(query, _bigrams(phrasing)) for phrasing in fact.korean_phrasings), default=0.0)
+
+
+def _dice(first: FrozenSet[str], second: FrozenSet[str]) -> float:
+    return 2 * len(first & second) / (len(first) + len(second)) if first or second else 0.0

@@ -195,15 +195,12 @@ class Assistant:
             return self.store.fact(items[position - 1].fact_id) if position <= len(items) else None
         if not understanding.picks_item:
             return None
-        named = set(self.retriever.topics_of(turn.text))
         lowered = turn.text.lower()
-        candidates = [
-            fact
-            for fact in (self.store.fact(item.fact_id) for item in items)
-            if fact is not None
-            and (named & set(fact.topics) or any(i.label.lower() in lowered for i in items if i.fact_id == fact.id))
-        ]
-        return self.retriever.closest(turn.text, candidates)
+        labelled = [self.store.fact(item.fact_id) for item in items if item.label.lower() in lowered]
+        if labelled:  # "which of those is the moisturising one?" naming an item as the list does
+            return labelled[0]
+        item_facts = [fact for fact in (self.store.fact(item.fact_id) for item in items) if fact is not None]
+        return self.retriever.closest_item(turn.text, item_facts)
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""
