@@ -334,8 +334,9 @@ class Retriever:
     ) -> bool:
         """Whether a message the NLU put out of scope is about skin care after all: it names a
         specific topic, or an uncovered term beside a skin word ("snail mucin for pores?"),
-        not just a word that has other lives ("toothpaste for sensitive teeth")."""
-        if not set(topics) <= self.store.weak_topics:
+        not just a word that has other lives ("toothpaste for sensitive teeth", "the paint is
+        peeling off the ceiling": the everyday topics count as such words here)."""
+        if not set(topics) <= self.store.weak_topics | set(self._settings.everyday_topics):
             return True
         if not unknown:
             lemmas = content_lemmas(text)
