@@ -139,12 +139,14 @@ class Detector:
     @staticmethod
     def _sign(entry: Dict[str, Any], cues: Dict[str, Dict[str, List[str]]]) -> Sign:
         def compile_all(patterns: Dict[str, Iterable[str]]) -> Dict[str, Tuple[Pattern[str], ...]]:
-            return {
-                language: tuple(
-                    _compile(p, cues.get(language) or {}, entry["id"]) for p in patterns.get(language) or ()
-                )
-                for language in LANGUAGES
-            }
+            """One pattern per language: the sign's patterns as alternatives of one regex, which
+            matches where any of them does and costs one search instead of one per pattern."""
+            compiled: Dict[str, Tuple[Pattern[str], ...]] = {}
+            for language in LANGUAGES:
+                checked = [_compile(p, cues.get(language) or {}, entry["id"]) for p in patterns.get(language) or ()]
+                alternatives = "|".join(f"(?:{pattern.pattern})" for pattern in checked)
+                compiled[language] = (re.compile(alternatives, re.IGNORECASE),) if checked else ()
+            return compiled
 
         urgency = entry.get("urgency", SOON)
         if urgency not in (URGENT, SOON):
