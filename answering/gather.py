@@ -183,7 +183,23 @@ class Retriever:
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted.
         has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
         needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
-        return len(self._foreign_words(list(lemmas))) >= needed
+        if len(self._foreign_words(list(lemmas))) < needed:
+            return False
+        return not self._worded_like_a_fact(list(lemmas))
+
+    def _worded_like_a_fact(self, lemmas: List[str]) -> bool:
+        """Whether the message holds the wording of a fact's question or paraphrase: at least
+        two of its words, a skin word among them ("pores", not "tighten" and "loose" of a door
+        hinge), and most of its weight (``on_domain_min_wording``), whatever else it says."""
+        query = set(lemmas)
+        threshold = self._settings.on_domain_min_wording
+        return any(
+            len(words & query) >= 2
+            and bool(words & query & self.store.skin_word_lemmas)
+            and self._weight(words & query) >= threshold * weight
+            for phrasings in self._phrasings.values()
+            for words, weight in phrasings
+        )
 
     def _foreign_words(self, lemmas: List[str]) -> List[str]:
         """Real words that no source, fact or topic uses: a long word that is no typo of one

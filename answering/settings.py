@@ -51,6 +51,7 @@ class Gather:
     typo_min_ratio: int
     everyday_topics: Tuple[str, ...]
     off_domain_min_foreign_words: int
+    on_domain_min_wording: float
     everyday_skin_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     weights: Dict[str, float]
