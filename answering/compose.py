@@ -76,7 +76,17 @@ def source_quotes(store: FactStore, facts: List[Fact], language: str) -> List[Me
     in a language other than English the answer itself stands above them, since the quotes
     are the original English text."""
     lines = [
-        say("source_quote_line", language, quote=quote.text, title=store.document_title(quote.document_id))
+        say(
+            "source_quote_line",
+            language,
+            quote=quote.text,
+            title=say(
+                "source_quote_title",
+                language,
+                title=store.document_title(quote.document_id, language),
+                original=store.document_title(quote.document_id),
+            ),
+        )
         for fact in facts
         for quote in fact.quotes
     ]

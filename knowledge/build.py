@@ -28,6 +28,8 @@ QUESTION_MAX_CHARS = 60
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Numbers as written in an answer: "7%", "1-3", "200,000", "30" -- compared without separators.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+DECADES = {"twenties": "20", "thirties": "30", "forties": "40", "fifties": "50", "sixties": "60"}
+DECADE = re.compile(r"\b(" + "|".join(DECADES) + r")\b", re.IGNORECASE)
 Span = Tuple[int, int]
 
 
@@ -130,8 +132,11 @@ def _locate(text: str, quote: str) -> Span:
 
 
 def numbers_in(text: str) -> Counter:
-    """The numbers a text states, as digit strings ("200,000" and "200000" are one number)."""
-    return Counter(re.sub(r"[.,](?=\d{3}\b)", "", number) for number in NUMBER.findall(text))
+    """The numbers a text states, as digit strings ("200,000" and "200000" are one number);
+    an English decade counts as its number ("mid-thirties" is the 30 of "30대 중반")."""
+    digits = [re.sub(r"[.,](?=\d{3}\b)", "", number) for number in NUMBER.findall(text)]
+    decades = [DECADES[word.lower()] for word in DECADE.findall(text)]
+    return Counter(digits + decades)
 
 
 def translation_problems(fact: dict, languages: List[str]) -> List[str]:

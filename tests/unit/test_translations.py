@@ -124,8 +124,8 @@ def test_every_fact_with_one_korean_field_has_both() -> None:
 REPLY_TEXTS: Dict[str, Dict[str, str]] = _yaml(REPLIES)["replies"]
 # Replies whose languages may use different placeholders, and every field the code passes to
 # them: an English source line shows the original title alone ({original}), a translated one
-# shows the translated {title} with the original beside it.
-FIELDS_PASSED = {"source_title": {"title", "original"}}
+# shows the translated {title} with the original beside it (the same after a quoted sentence).
+FIELDS_PASSED = {"source_title": {"title", "original"}, "source_quote_title": {"title", "original"}}
 
 
 @pytest.mark.parametrize("key", sorted(REPLY_TEXTS))
@@ -144,3 +144,14 @@ def test_every_topic_has_a_korean_name() -> None:
     names = _yaml(REPLIES).get("topic_names") or {}
     assert [topic for topic in topic_ids if not (names.get(topic) or {}).get("ko")] == []
     assert sorted(set(names) - set(topic_ids)) == [], "a Korean name for a topic that doesn't exist"
+
+
+def test_a_translation_states_the_same_numbers_decades_included() -> None:
+    """The build's number check (knowledge/build.py): "200,000" is 200000, and an English
+    decade is its number, so "mid-thirties" and "30대 중반" agree and "서른 중반" would not."""
+    from knowledge.build import numbers_in
+
+    assert numbers_in("about 200,000 pores") == numbers_in("약 200000개")
+    assert numbers_in("from your mid-thirties") == numbers_in("30대 중반부터")
+    assert numbers_in("from your mid-thirties") != numbers_in("서른 중반부터")
+    assert numbers_in("1–2 times a week") == numbers_in("주 1~2회")
