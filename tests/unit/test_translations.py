@@ -155,3 +155,22 @@ def test_a_translation_states_the_same_numbers_decades_included() -> None:
     assert numbers_in("from your mid-thirties") == numbers_in("30대 중반부터")
     assert numbers_in("from your mid-thirties") != numbers_in("서른 중반부터")
     assert numbers_in("1–2 times a week") == numbers_in("주 1~2회")
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("collagen mask 몇 번 써?", "ko"),  # Korean grammar around English words: Korean
+        ("각질팩은 얼마나 자주 해요?", "ko"),
+        ("각질팩?", "ko"),
+        ("what is a 각질팩 for?", "en"),  # an English sentence using the Korean product name
+        ("is a 각질팩 or a 보습팩 better after cleansing?", "en"),
+        ("and 보습팩?", None),  # too little to tell: the conversation's language decides
+        ("how often should I exfoliate?", "en"),
+        ("👍", None),
+    ],
+)
+def test_the_language_a_message_is_written_in(text: str, language: str) -> None:
+    import texts
+
+    assert texts.written_language(text) == language
