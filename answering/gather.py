@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import settings
-from answering.understand import asked_details, cued_kind, cued_kinds
+from answering.understand import asked_details, asked_spans, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, Mention, TopicMatcher
@@ -121,6 +121,15 @@ class Retriever:
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
             # "what should I use after a peel?" sounds broad but is about one topic: the next cue
             kind = next((k for k in cued_kinds(question.text) if k != OVERVIEW_KIND), question.intent_kind)
+        if unknown and self._asked_about_a_covered_topic(question.text, terms, mentions):
+            # "does sunburn make pores sag? i never wear sunscreen": the question is covered,
+            # the uncovered term is background; the reply answers and names it.
+            result = self._answer_for_topics(
+                _with_aliases(question.text, mentions), topics, kind, kind_is_cued=cued is not None
+            )
+            result.missing = unknown[0]
+            result.reason += f"; uncovered term {unknown[0]!r} outside the question"
+            return result
         if unknown:
             return Result(
                 Outcome.TERM_NOT_COVERED,
@@ -134,6 +143,23 @@ class Retriever:
         if topics:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
         return self._answer_free_text(text, kind)
+
+    def _asked_about_a_covered_topic(
+        self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
+    ) -> bool:
+        """Whether the sentences that ask name a specific topic and no uncovered term, while
+        the uncovered terms sit in the sentences around them."""
+        asked = asked_spans(text)
+
+        def inside(start: int, end: int) -> bool:
+            return any(a <= start and end <= b for a, b in asked)
+
+        weak = self.store.weak_topics | {self._settings.generic_topic}
+        return (
+            bool(asked)
+            and not any(inside(start, end) for _, start, end in terms)
+            and any(inside(m.start, m.end) and m.topic_id not in weak for m in mentions)
+        )
 
     def closest_item(self, text: str, facts: List[Fact]) -> Optional[Fact]:
         """Of the last answer's items, the one a pick means ("which of those helps make

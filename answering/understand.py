@@ -86,6 +86,15 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     return tuple(question for question in dict.fromkeys(questions) if any(ch.isalnum() for ch in question)), is_post
 
 
+def asked_spans(text: str) -> List[Tuple[int, int]]:
+    """Where the sentences that ask are, when a message also has sentences that don't
+    ("does sunburn make pores sag? i never wear sunscreen"); empty otherwise."""
+    cues = settings().understand
+    sentences = [sent for sent in pipeline()(text).sents if sent.text.strip()]
+    asked = [(sent.start_char, sent.end_char) for sent in sentences if cues.question_sentence.search(sent.text)]
+    return asked if 0 < len(asked) < len(sentences) else []
+
+
 def cued_kind(text: str) -> Optional[str]:
     """The kind of question its wording signals, if any."""
     return next(iter(cued_kinds(text)), None)

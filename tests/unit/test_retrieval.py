@@ -46,6 +46,17 @@ def test_a_term_the_documents_never_mention_is_named(retriever: Retriever) -> No
     assert result.missing == "niacinamide"
 
 
+def test_an_uncovered_term_beside_a_covered_question_is_named_and_the_question_answered(
+    retriever: Retriever,
+) -> None:
+    result = retriever.retrieve(Question("does sunburn make pores sag? i never wear sunscreen", intent_kind="cause"))
+    assert result.outcome is Outcome.ANSWER and result.missing == "sunscreen"
+    assert result.fact is not None and result.fact.id == "sunburn_sagging_pores"
+    # In the question itself, or beside a question on pores in general, it is not covered.
+    for text in ("does sunscreen stop sagging pores?", "i use niacinamide. is it good for pores?"):
+        assert retriever.retrieve(Question(text, intent_kind="what_is")).outcome is Outcome.TERM_NOT_COVERED
+
+
 def test_a_detail_the_topic_lacks_is_not_answered_with_something_nearby(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("how often should I use retinol?", intent_kind="frequency"))
     assert result.outcome is Outcome.DETAIL_NOT_COVERED
