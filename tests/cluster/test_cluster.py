@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 import requests
 
+from tests.burst import send_burst
 from tests.cluster_servers import ClusterRun, pg_connect
 
 # Ten turns of a conversation: questions the documents answer, a follow-up, small talk.
@@ -176,20 +177,11 @@ def test_two_messages_at_the_same_instant_on_two_replicas_are_both_handled_in_tu
 
 def test_a_burst_of_one_sender_through_the_balancer_is_answered_within_5_s_in_order(cluster: ClusterRun, db) -> None:
     sender, count = "burst-cluster", 20
-    barrier = threading.Barrier(count)
-
-    def send(number: int) -> Tuple[float, requests.Response]:
-        barrier.wait()
-        time.sleep(number * 0.02)  # so that the replicas see them in this order, 0.4 s in all
-        response = say(cluster.lb_url, sender, TURNS[number % len(TURNS)], f"b{number:02d}")
-        return time.monotonic(), response
-
-    began = time.monotonic()
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(send, range(count)))
-    slowest = max(done for done, _ in results) - began
+    slowest, responses = send_burst(
+        count, lambda number: say(cluster.lb_url, sender, TURNS[number % len(TURNS)], f"b{number:02d}")
+    )
     print(f"\n{count} simultaneous messages of one sender over both replicas: all answered after {slowest:.2f}s")
-    assert all(answered(response) for _, response in results)
+    assert all(answered(response) for response in responses)
     assert slowest < 5.0
     assert sorted((turn for _, turn in stored_user_turns(db, sender)), key=str) == [f"b{n:02d}" for n in range(count)]
 

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from serving.processes import PROJECT
+from tests.burst import send_burst
 from tests.supervision.conftest import Stack, up
 
 TURNS = [
@@ -40,20 +41,11 @@ def answered(response: Optional[requests.Response]) -> bool:
 
 def test_twenty_simultaneous_messages_of_one_sender_are_answered_within_5_s_in_order(stack: Stack) -> None:
     sender, count = "burst-1", 20
-    barrier = threading.Barrier(count)
-
-    def send(number: int) -> Tuple[float, requests.Response]:
-        barrier.wait()
-        time.sleep(number * 0.02)  # so that the server sees them in this order, 0.4 s in all
-        response = say(stack.rest_url, sender, TURNS[number % len(TURNS)], f"b{number:02d}")
-        return time.monotonic(), response
-
-    began = time.monotonic()
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(send, range(count)))
-    slowest = max(done for done, _ in results) - began
+    slowest, responses = send_burst(
+        count, lambda number: say(stack.rest_url, sender, TURNS[number % len(TURNS)], f"b{number:02d}")
+    )
     print(f"\n{count} simultaneous messages of one sender: all answered after {slowest:.2f}s")
-    assert all(answered(response) for _, response in results)
+    assert all(answered(response) for response in responses)
     assert slowest < 5.0
     assert [turn for _, turn in stack.stored_user_turns(sender)] == [f"b{n:02d}" for n in range(count)]
 
