@@ -16,7 +16,7 @@ from typing import FrozenSet, List, Optional, Sequence, Set, Tuple
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
-from answering.settings import settings
+from answering.settings import DetailCue, settings
 from answering.understand import asked_details, asked_spans, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
@@ -258,12 +258,7 @@ class Retriever:
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
         for detail in asked_details(text):
-            candidates = [
-                fact
-                for fact in candidates
-                if (detail.fact_kind and detail.fact_kind in fact.kinds)
-                or (detail.has and detail.has.search(fact.answer))
-            ]
+            candidates = [fact for fact in candidates if has_detail(fact, detail)]
             if not candidates:
                 return Result(
                     Outcome.DETAIL_NOT_COVERED,
@@ -446,6 +441,12 @@ class Retriever:
             (2 * self._weight(query & words) / (query_weight + weight) for words, weight in self._phrasings[fact.id]),
             default=0.0,
         )
+
+
+def has_detail(fact: Fact, detail: DetailCue) -> bool:
+    """Whether ``fact`` gives the detail a question asks for (how often, how long, ...)."""
+    by_kind = bool(detail.fact_kind and detail.fact_kind in fact.kinds)
+    return by_kind or bool(detail.has and detail.has.search(fact.answer))
 
 
 def _with_aliases(text: str, mentions: List[Mention]) -> str:

@@ -11,9 +11,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from answering import compose
 from answering.decide import Decision, Reply, decide
-from answering.gather import Question, Result, Retriever
+from answering.gather import Outcome, Question, Result, Retriever, has_detail
 from answering.settings import settings
-from answering.understand import Turn, Understanding, cued_kind, understand
+from answering.understand import Turn, Understanding, asked_details, cued_kind, understand
 from knowledge.store import Fact, FactStore
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class Assistant:
         listed = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
         if understanding.ordinal and understanding.ordinal != "last" and int(understanding.ordinal) > len(listed) > 0:
             return Response(compose.no_such_item(listed, language)), "no such item in the last answer"
-        item = self._chosen_item(turn, understanding, last_facts)
+        item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts))
         if item is not None:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
@@ -201,6 +201,16 @@ class Assistant:
             return labelled[0]
         item_facts = [fact for fact in (self.store.fact(item.fact_id) for item in items) if fact is not None]
         return self.retriever.closest_item(turn.text, item_facts)
+
+    def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact]) -> Optional[Fact]:
+        """The picked item, or the fact of its topic that gives the detail the pick asks for
+        ("그 중에 비타민C는 농도 몇 % 이상이 좋아?": the vitamin C concentration, not what vitamin C
+        does); the item itself when no fact of its topic gives it."""
+        details = asked_details(turn.text)
+        if item is None or all(has_detail(item, detail) for detail in details):
+            return item
+        result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1]))
+        return result.fact if result.outcome is Outcome.ANSWER and result.fact is not None else item
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""

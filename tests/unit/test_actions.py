@@ -44,3 +44,4 @@ def test_the_fixtures_cover_what_the_issues_promise() -> None:
     assert by_name["not_covered_says_so"].startswith("My sources don't cover niacinamide")
     assert "outside what I can help with" in by_name["unrelated_question_gets_no_fact"]
     assert "<script>" not in by_name["markup_is_never_echoed"]
+    assert "7%" in by_name["a_pick_from_a_list_asking_a_detail_gets_the_fact_with_it"]
