@@ -5,6 +5,7 @@ with the cues of ``data/answering.yml``.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from answering.settings import DetailCue, settings
@@ -86,13 +87,15 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     return tuple(question for question in dict.fromkeys(questions) if any(ch.isalnum() for ch in question)), is_post
 
 
-def asked_spans(text: str) -> List[Tuple[int, int]]:
+@lru_cache(maxsize=256)
+def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     """Where the sentences that ask are, when a message also has sentences that don't
-    ("does sunburn make pores sag? i never wear sunscreen"); empty otherwise."""
+    ("does sunburn make pores sag? i never wear sunscreen"); empty otherwise. Cached: each
+    question of a message asks it once per uncovered term."""
     cues = settings().understand
     sentences = [sent for sent in pipeline()(text).sents if sent.text.strip()]
     asked = [(sent.start_char, sent.end_char) for sent in sentences if cues.question_sentence.search(sent.text)]
-    return asked if 0 < len(asked) < len(sentences) else []
+    return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 
 def cued_kind(text: str) -> Optional[str]:
