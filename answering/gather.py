@@ -25,6 +25,7 @@ from knowledge.topics import HANGUL, Mention, TopicMatcher
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 OVERVIEW_KIND = "overview"
 _WORD = re.compile(r"^[a-z]{3,}$")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 
 class Outcome(Enum):
@@ -79,11 +80,15 @@ class Retriever:
         # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
         # an English term stands alone ("niacinamide", "niacinamides"), a Korean one may carry a
         # particle ("나이아신아마이드는").
+        # A Korean term of three syllables or more also counts inside a compound ("스킨보톡스").
         alternatives = [
-            re.escape(term.lower()) + ("" if HANGUL.search(term) else r"s?(?!\w)")
+            (r"(?<!\w)" if len(term.replace(" ", "")) < 3 or not HANGUL.search(term) else "")
+            + re.escape(term.lower())
+            + ("" if HANGUL.search(term) else r"s?(?!\w)")
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
-        self._terms = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
+        self._terms = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        self._korean_skin_words = tuple(self._settings.korean_skin_words)
         # Each fact's phrasings with their idf weight, for ``_wording``.
         self._phrasings = {
             fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
@@ -209,9 +214,28 @@ class Retriever:
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted.
         has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
         needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
-        if len(self._foreign_words(list(lemmas))) < needed:
+        if self._has_korean_skin_word(question.text):
+            return False
+        # Korean words are judged without their part of speech (a verb the store never uses,
+        # "골라야", counts too), so a Korean message needs one more of them.
+        korean = self._foreign_korean_words(question.text)
+        if len(self._foreign_words(list(lemmas))) + len(korean) < needed + (1 if korean else 0):
             return False
         return not self._worded_like_a_fact(list(lemmas))
+
+    def _foreign_korean_words(self, text: str) -> List[str]:
+        """Korean words that nothing in the store begins with the same two syllables as: the
+        "프라이팬" and "자국" of "프라이팬 탄 자국 각질처럼 일어났는데", the "왁스" and "광택" of a
+        car. Korean attaches particles and endings to a word ("각질처럼"), so its first two
+        syllables stand for it; one-syllable words ("차", "탄") say too little to count, and chat
+        words ("진짜", "근데") never count."""
+        fillers = set(self._settings.korean_filler_words)
+        words = [word for word in _HANGUL_WORD.findall(text) if len(word) >= 2 and word[:2] not in fillers]
+        return [word for word in words if word[:2] not in self.store.korean_stems]
+
+    def _has_korean_skin_word(self, text: str) -> bool:
+        """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever it ends with."""
+        return any(word.startswith(skin) for word in _HANGUL_WORD.findall(text) for skin in self._korean_skin_words)
 
     def _worded_like_a_fact(self, lemmas: List[str]) -> bool:
         """Whether the message holds the wording of a fact's question or paraphrase: at least
@@ -268,6 +292,8 @@ class Retriever:
                     suggestions=self._suggestions(text, topics, exclude=None),
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
+        if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
+            candidates += [fact for fact in self._broader_facts(topics) if fact not in candidates]
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
         best = max(
@@ -281,6 +307,12 @@ class Retriever:
             suggestions=self._suggestions(text, topics, exclude=best),
             reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}",
         )
+
+    def _broader_facts(self, topics: List[str]) -> List[Fact]:
+        """The facts of the broader topics of ``topics`` (AHA -> exfoliation): "what happens if
+        I overdo it?" about AHAs is answered by what the sources say of over-exfoliation."""
+        broader = [self._settings.broader_topics[topic] for topic in topics if topic in self._settings.broader_topics]
+        return self.store.facts_about([topic for topic in broader if topic not in topics])
 
     def _answer_free_text(self, text: str, kind: Optional[str]) -> Result:
         lemmas = content_lemmas(text)
@@ -377,9 +409,9 @@ class Retriever:
             return True
         if not unknown:
             lemmas = content_lemmas(text)
-            return bool(set(lemmas) & self.store.skin_word_lemmas) and (
-                len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words
-            )
+            has_skin_word = bool(set(lemmas) & self.store.skin_word_lemmas) or self._has_korean_skin_word(text)
+            foreign = self._foreign_words(lemmas) + self._foreign_korean_words(text)
+            return has_skin_word and len(foreign) < self._settings.off_domain_min_foreign_words
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]

@@ -13,7 +13,7 @@ from answering import compose
 from answering.decide import Decision, Reply, decide
 from answering.gather import Outcome, Question, Result, Retriever, has_detail
 from answering.settings import settings
-from answering.understand import Turn, Understanding, asked_details, cued_kind, understand
+from answering.understand import Turn, Understanding, asked_details, cued_kind, small_talk_cue, understand
 from knowledge.store import Fact, FactStore
 
 logger = logging.getLogger(__name__)
@@ -94,9 +94,10 @@ class Assistant:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
             ), "item of the last answer"
-        small_talk = settings().understand.small_talk.get(turn.intent)
+        intent = self._small_talk_intent(turn)
+        small_talk = settings().understand.small_talk.get(intent)
         if small_talk is not None and not self._asks_about_a_topic(turn):
-            return Response(self._small_talk(small_talk, language)), f"small talk ({turn.intent})"
+            return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
         decision, why = self._decide(turn, understanding)
         if decision.reply is Reply.ANSWER:
             return self._answer(turn, decision, language), why
@@ -109,10 +110,17 @@ class Assistant:
         """Whether a message continues the conversation's subject: it points back ("how long
         does that take?"), or it is short and asks a kind of question or names a topic ("what
         kind of environmental stuff?") without being a new subject of its own."""
-        if understanding.refers_back or understanding.is_follow_up:
+        if understanding.refers_back or understanding.is_follow_up or understanding.ordinal:
             return True
         short = len(turn.text.split()) <= settings().understand.follow_up_max_words
         return short and (cued_kind(turn.text) is not None or bool(self.retriever.topics_of(turn.text)))
+
+    def _small_talk_intent(self, turn: Turn) -> str:
+        """The NLU's intent, or, for a message it could not place and that names no topic, the
+        small talk its words make ("감사합니다!! 수고하세요")."""
+        if turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT) and not self.retriever.topics_of(turn.text):
+            return small_talk_cue(turn.text) or turn.intent
+        return turn.intent
 
     def _asks_about_a_topic(self, turn: Turn) -> bool:
         """Whether a message the NLU took for small talk asks a pore-care question after all:
@@ -133,8 +141,10 @@ class Assistant:
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
         questions = understanding.questions
         several = len(questions) > 1 or understanding.is_post
-        background = self.retriever.topics_of(turn.text) if several else []
         skin_context = several and self.retriever.has_skin_words(turn.text)
+        # The rest of the message's topics, for a question that names none; only when the
+        # message is about skin ("내일 날씨 어때? 우산 챙겨야 되나" names the weather, not skin).
+        background = self.retriever.topics_of(turn.text) if skin_context else []
         # A message the NLU could not place, or put out of scope, is read as a follow-up only
         # when it points back ("how long does that take?"): guessing that "blah" means "tell
         # me more about collagen masks" would answer the wrong question.

@@ -26,6 +26,8 @@ class DetailCue:
 @dataclass(frozen=True)
 class Understand:
     small_talk: Dict[str, str]
+    small_talk_cues: Tuple[Tuple[str, Pattern[str]], ...]
+    small_talk_max_words: int
     language_switch: Dict[str, Pattern[str]]
     keep_language_max_words: int
     source_request: Pattern[str]
@@ -54,6 +56,9 @@ class Gather:
     on_domain_min_wording: float
     everyday_skin_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]
+    korean_skin_words: Tuple[str, ...]
+    korean_filler_words: Tuple[str, ...]
+    broader_topics: Dict[str, str]
     weights: Dict[str, float]
 
 
@@ -66,6 +71,8 @@ class Settings:
 def _understand(raw: dict) -> Understand:
     return Understand(
         small_talk=dict(raw["small_talk"]),
+        small_talk_cues=tuple((intent, _compiled(p)) for intent, p in raw["small_talk_cues"].items()),
+        small_talk_max_words=raw["small_talk_max_words"],
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         keep_language_max_words=raw["keep_language_max_words"],
         source_request=_compiled(raw["source_request"]),

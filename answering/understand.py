@@ -112,6 +112,15 @@ def asked_details(text: str) -> List[DetailCue]:
     return [cue for cue in settings().understand.detail_cues if cue.pattern.search(text)]
 
 
+def small_talk_cue(text: str) -> Optional[str]:
+    """The small-talk intent a short message's words make ("thx!!", "감사합니다 수고하세요"), for
+    messages the NLU could not place; None for anything longer or without such words."""
+    cues = settings().understand
+    if len(text.split()) > cues.small_talk_max_words:
+        return None
+    return next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
+
+
 def _ordinal(text: str) -> Optional[str]:
     return next((position for position, cue in settings().understand.ordinals if cue.search(text)), None)
 

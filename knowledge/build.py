@@ -26,6 +26,8 @@ from knowledge.nlp import content_lemmas, pipeline
 EXCLUDED_FILE = "excluded.yml"
 QUESTION_MAX_CHARS = 60
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # "[각질팩](topic)" in an NLU example
 # Numbers as written in an answer: "7%", "1-3", "200,000", "30" -- compared without separators.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DECADES = {"twenties": "20", "thirties": "30", "forties": "40", "fifties": "50", "sixties": "60"}
@@ -105,6 +107,23 @@ def load_skincare_terms(nlu_dir: Path) -> List[str]:
         if block["lookup"] == "skincare_term"
         for term in _examples(block)
     ]
+
+
+def load_korean_stems(nlu_dir: Path, intents: List[str], facts: List[dict], topics: Dict[str, dict]) -> List[str]:
+    """The first two syllables of every Korean word that the facts (answers, questions,
+    paraphrases), the topic names and the NLU examples of ``intents`` use: the Korean words the
+    domain gate knows. Korean attaches particles and endings to a word, so its first two
+    syllables stand for it."""
+    texts = [str(value) for fact in facts for key in ("answer_ko", "question_ko") if (value := fact.get(key))]
+    texts += [str(p) for fact in facts for p in fact.get("paraphrases") or []]
+    texts += [alias for topic in topics.values() for alias in topic["aliases"]]
+    texts += [
+        _ANNOTATION.sub(r"\1", example)
+        for block in _nlu_blocks(nlu_dir, "intent")
+        if block["intent"] in intents
+        for example in _examples(block)
+    ]
+    return sorted({word[:2] for text in texts for word in _HANGUL_WORD.findall(text) if len(word) >= 2})
 
 
 def _nlu_blocks(nlu_dir: Path, key: str) -> Iterator[dict]:
@@ -303,6 +322,7 @@ def build(project: Path) -> Tuple[dict, str]:
         "short_words": _english_words(settings["short_word_min_log_prob"], 3, 4),
         "vocabulary": _vocabulary(documents, facts, topics, settings["domain_words"]),
         "weak_topics": settings["weak_topics"],
+        "korean_stems": load_korean_stems(project / "data" / "nlu", settings["korean_stem_intents"], facts, topics),
         "greeting_facts": settings["greeting_facts"],
         "facts": [_indexed_fact(fact, topics) for fact in facts],
     }

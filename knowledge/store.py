@@ -87,6 +87,8 @@ class FactStore:
     # Real English words of three or four letters ("car", "sink"), as against typos ("wek").
     short_words: frozenset
     greeting_facts: Tuple[str, ...]
+    # The first two syllables of every Korean word the facts, topics and questions use.
+    korean_stems: frozenset
 
     def fact(self, fact_id: str) -> Optional[Fact]:
         return next((fact for fact in self.facts if fact.id == fact_id), None)
@@ -140,6 +142,7 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
         common_words=frozenset(raw["common_words"]),
         short_words=frozenset(raw["short_words"]),
         greeting_facts=tuple(raw["greeting_facts"]),
+        korean_stems=frozenset(raw["korean_stems"]),
     )
 
 

@@ -107,6 +107,31 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
     assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
 
 
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("냄비 바닥에 각질처럼 눌어붙은 탄 자국 어떻게 벗겨요?", Outcome.OUT_OF_DOMAIN),
+        ("자동차 범퍼 광택 오래가는 왁스 보습 코팅 추천", Outcome.OUT_OF_DOMAIN),
+        ("각질 제거는 주에 몇 번까지 해도 괜찮아?", Outcome.ANSWER),
+        ("세수할 때 뜨거운 물 써도 돼?", Outcome.ANSWER),
+    ],
+)
+def test_korean_words_no_source_uses_count_against_skin_care(retriever: Retriever, text, outcome) -> None:
+    """The Korean side of the domain gate: words that nothing in the store or the questions
+    begins like ("냄비", "범퍼", "왁스") make a message about something else."""
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_a_korean_term_inside_a_compound_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("물광보톡스 하면 모공 줄어요?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "보톡스"
+
+
+def test_a_kind_the_topic_lacks_is_answered_from_its_broader_topic(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("what happens if I overdo it?", context_topics=("bha",)))
+    assert result.fact is not None and result.fact.id == "over_exfoliation"
+
+
 HASH_SEED_PROBE = """
 import json, sys
 from pathlib import Path
