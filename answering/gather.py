@@ -292,6 +292,9 @@ class Retriever:
                     suggestions=self._suggestions(text, topics, exclude=None),
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
+        if len(topics) >= 2 and settings().understand.combination.search(text):
+            # "same day as my exfoliant?" after collagen masks: a fact about both, if any.
+            candidates = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2] or candidates
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
             candidates += [fact for fact in self._broader_facts(topics) if fact not in candidates]
         weights = self._settings.weights

@@ -34,6 +34,7 @@ class Understand:
     ordinals: Tuple[Tuple[str, Pattern[str]], ...]
     item_reference: Pattern[str]
     refers_back: Pattern[str]
+    combination: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
     question_sentence: Pattern[str]
@@ -79,6 +80,7 @@ def _understand(raw: dict) -> Understand:
         ordinals=tuple((str(position), _compiled(p)) for position, p in raw["ordinals"].items()),
         item_reference=_compiled(raw["item_reference"]),
         refers_back=_compiled(raw["refers_back"]),
+        combination=_compiled(raw["combination"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
         question_sentence=_compiled(raw["question_sentence"]),

@@ -132,6 +132,13 @@ def test_a_kind_the_topic_lacks_is_answered_from_its_broader_topic(retriever: Re
     assert result.fact is not None and result.fact.id == "over_exfoliation"
 
 
+def test_pairing_with_the_last_subject_gets_the_fact_about_both(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("can i combine it with my scrub?", context_topics=("collagen_mask",), is_follow_up=True)
+    )
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
 HASH_SEED_PROBE = """
 import json, sys
 from pathlib import Path
