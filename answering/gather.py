@@ -277,7 +277,9 @@ class Retriever:
         return self._suggestions(text, [], exclude=None)
 
     def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool) -> Result:
-        lemmas = content_lemmas(text)
+        # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
+        # carry their particles ("모공이"), and matching those ranks by the particle.
+        lemmas = [lemma for lemma in content_lemmas(text) if not HANGUL.search(lemma)]
         korean = hangul_only(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
