@@ -88,7 +88,6 @@ class Retriever:
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
         self._terms = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
-        self._korean_skin_words = tuple(self._settings.korean_skin_words)
         # Each fact's phrasings with their idf weight, for ``_wording``.
         self._phrasings = {
             fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
@@ -118,7 +117,9 @@ class Retriever:
         kind = cued or question.intent_kind
         if not topics and not unknown:
             topics = list(question.background_topics or question.context_topics)
-        elif question.is_follow_up:  # "same day as exfoliating?" after collagen masks: both
+        elif question.is_follow_up or (len(topics) == 1 and settings().understand.combination.search(question.text)):
+            # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
+            # after exfoliating: both.
             topics += [topic for topic in question.context_topics if topic not in topics]
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
@@ -191,7 +192,7 @@ class Retriever:
         """Whether ``text`` says something about skin: a skin word, or a specific topic."""
         if set(content_lemmas(text)) & self.store.skin_word_lemmas:
             return True
-        return not set(self.topics_of(text)) <= self.store.weak_topics
+        return not set(self.topics_of(text)) <= self.store.weak_topics | set(self._settings.everyday_topics)
 
     def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
         """A message about something else that shares words with skin care: "how often should
@@ -201,27 +202,46 @@ class Retriever:
         uses ("car", "sink"): at least ``off_domain_min_foreign_words`` of them, one more where
         a word with other lives is there, since one stray word ("how often should I exfoliate in
         winter?", "does drinking water help pores?") is no other subject."""
-        if question.skin_context or unknown:
+        if question.skin_context:
             return False
         everyday_topics = set(self._settings.everyday_topics)
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in mentions):
             return False
         lemmas = set(content_lemmas(question.text))
+        # An uncovered term may be a skin word itself ("toner"): what counts is the rest.
+        term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        if lemmas & (self.store.skin_word_lemmas - everyday_skin_words):
+        if (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words):
             return False
-        # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
-        # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted.
-        has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
-        needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
         if self._has_korean_skin_word(question.text):
             return False
+        if self._names_another_subject(question.text, lemmas):
+            return True
+        if unknown and (lemmas & everyday_skin_words or self._has_korean_skin_word(question.text, everyday=True)):
+            return False  # "snail mucin for pores?", "어느 브랜드 마스크팩이 좋아요?"
+        # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
+        # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted,
+        # and so does a term the sources don't cover ("toner for my laser printer").
+        has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
+        needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
+        if unknown:
+            needed += self._settings.off_domain_extra_words_beside_a_term
+        foreign = [word for word in self._foreign_words(list(lemmas)) if word not in term_lemmas]
         # Korean words are judged without their part of speech (a verb the store never uses,
         # "골라야", counts too), so a Korean message needs one more of them.
-        korean = self._foreign_korean_words(question.text)
-        if len(self._foreign_words(list(lemmas))) + len(korean) < needed + (1 if korean else 0):
+        korean = [word for word in self._foreign_korean_words(question.text) if not any(t in word for t in unknown)]
+        if len(foreign) + len(korean) < needed + (1 if korean else 0):
             return False
         return not self._worded_like_a_fact(list(lemmas))
+
+    def _names_another_subject(self, text: str, lemmas: Set[str]) -> bool:
+        """Whether a message names a thing of another subject that shares skin care's words
+        (``other_subject_words``): the oak of "open pores in oak", the pan of "exfoliate a cast
+        iron pan", the dog of "collagen for my dog's joints"."""
+        if lemmas & set(self._settings.other_subject_words):
+            return True
+        prefixes = self._settings.korean_other_subject_words
+        return any(word.startswith(prefix) for word in _HANGUL_WORD.findall(text) for prefix in prefixes)
 
     def _foreign_korean_words(self, text: str) -> List[str]:
         """Korean words that nothing in the store begins with the same two syllables as: the
@@ -233,9 +253,11 @@ class Retriever:
         words = [word for word in _HANGUL_WORD.findall(text) if len(word) >= 2 and word[:2] not in fillers]
         return [word for word in words if word[:2] not in self.store.korean_stems]
 
-    def _has_korean_skin_word(self, text: str) -> bool:
-        """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever it ends with."""
-        return any(word.startswith(skin) for word in _HANGUL_WORD.findall(text) for skin in self._korean_skin_words)
+    def _has_korean_skin_word(self, text: str, everyday: bool = False) -> bool:
+        """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever it ends with;
+        with ``everyday``, a skin-care word with other lives (마스크, 팩) counts too."""
+        skin_words = self._settings.korean_skin_words + (self._settings.korean_everyday_skin_words if everyday else ())
+        return any(word.startswith(skin) for word in _HANGUL_WORD.findall(text) for skin in skin_words)
 
     def _worded_like_a_fact(self, lemmas: List[str]) -> bool:
         """Whether the message holds the wording of a fact's question or paraphrase: at least

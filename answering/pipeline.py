@@ -108,12 +108,14 @@ class Assistant:
 
     def _follows_on(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message continues the conversation's subject: it points back ("how long
-        does that take?"), or it is short and asks a kind of question or names a topic ("what
-        kind of environmental stuff?") without being a new subject of its own."""
+        does that take?"), or it is short and asks a kind of question or a detail ("어느 부위
+        위주로?") or names a topic ("what kind of environmental stuff?") without being a new
+        subject of its own."""
         if understanding.refers_back or understanding.is_follow_up or understanding.ordinal:
             return True
         short = len(turn.text.split()) <= settings().understand.follow_up_max_words
-        return short and (cued_kind(turn.text) is not None or bool(self.retriever.topics_of(turn.text)))
+        asks = cued_kind(turn.text) is not None or bool(asked_details(turn.text))
+        return short and (asks or bool(self.retriever.topics_of(turn.text)))
 
     def _small_talk_intent(self, turn: Turn) -> str:
         """The NLU's intent, or, for a message it could not place and that names no topic, the

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Pattern, Tuple
+from typing import Any, Dict, Optional, Pattern, Tuple
 
 import yaml
 
@@ -54,11 +54,15 @@ class Gather:
     typo_min_ratio: int
     everyday_topics: Tuple[str, ...]
     off_domain_min_foreign_words: int
+    off_domain_extra_words_beside_a_term: int
     on_domain_min_wording: float
     everyday_skin_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     korean_skin_words: Tuple[str, ...]
+    korean_everyday_skin_words: Tuple[str, ...]
     korean_filler_words: Tuple[str, ...]
+    other_subject_words: Tuple[str, ...]
+    korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
     weights: Dict[str, float]
 
@@ -103,4 +107,5 @@ def _understand(raw: dict) -> Understand:
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     raw = yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
-    return Settings(understand=_understand(raw["understand"]), gather=Gather(**raw["gather"]))
+    gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
+    return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

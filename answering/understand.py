@@ -129,17 +129,14 @@ def understand(turn: Turn) -> Understanding:
     cues = settings().understand
     language, switched = conversation_language(turn)
     questions, is_post = questions_in(turn.text)
-    refers_back = bool(cues.refers_back.search(turn.text))
     return Understanding(
         language=language,
         switched_language=switched,
         wants_source=bool(cues.source_request.search(turn.text)) and not is_post,
         ordinal=_ordinal(turn.text) if turn.last_facts and not is_post else None,
         picks_item=bool(cues.item_reference.search(turn.text)) and bool(turn.last_facts),
-        refers_back=refers_back,
-        is_follow_up=turn.intent == "inform_topic"
-        or bool(cues.follow_up_opener.search(turn.text))
-        or (refers_back and bool(cues.combination.search(turn.text))),
+        refers_back=bool(cues.refers_back.search(turn.text)),
+        is_follow_up=turn.intent == "inform_topic" or bool(cues.follow_up_opener.search(turn.text)),
         questions=questions or (turn.text,),
         is_post=is_post,
     )

@@ -122,6 +122,20 @@ def test_korean_words_no_source_uses_count_against_skin_care(retriever: Retrieve
     assert retriever.retrieve(Question(text)).outcome is outcome
 
 
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("how do I seal the open pores in my concrete patio?", Outcome.OUT_OF_DOMAIN),
+        ("which toner lasts longest in an office laser printer", Outcome.OUT_OF_DOMAIN),
+        ("강아지 피모에 좋은 콜라겐 간식 추천해 주세요", Outcome.OUT_OF_DOMAIN),
+        ("is toner good for pores?", Outcome.TERM_NOT_COVERED),
+        ("does exfoliating make my pores look smaller?", Outcome.ANSWER),
+    ],
+)
+def test_a_thing_of_another_subject_is_out_of_the_domain(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
 def test_a_korean_term_inside_a_compound_is_not_covered(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("물광보톡스 하면 모공 줄어요?"))
     assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "보톡스"
