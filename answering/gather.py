@@ -217,8 +217,10 @@ class Retriever:
             return False
         if self._names_another_subject(question.text, lemmas):
             return True
-        if unknown and (lemmas & everyday_skin_words or self._has_korean_skin_word(question.text, everyday=True)):
-            return False  # "snail mucin for pores?", "어느 브랜드 마스크팩이 좋아요?"
+        if self._has_korean_skin_word(question.text, everyday=True):
+            return False  # "모공", "마스크팩": Korean has no other subject to count against them
+        if unknown and lemmas & everyday_skin_words:
+            return False  # "snail mucin for pores?"
         # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted,
         # and so does a term the sources don't cover ("toner for my laser printer").

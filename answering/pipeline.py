@@ -170,13 +170,21 @@ class Assistant:
                 # A follow-up is about the last answer's subject, whatever its own words.
                 skin_context=skin_context or follows_on,
             )
-            results.append(self.retriever.retrieve(question))
+            results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
         decision = decide(
             results, settings().understand.max_answered_questions, understood_by_nlu=turn.intent != FALLBACK_INTENT
         )
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
+
+    def _about_the_last_uncovered_term(self, text: str, results: List[Result]) -> Optional[Result]:
+        """For a question that names no topic right after one about a term the sources don't
+        cover ("모공 보톡스 맞으면 줄어들어? 얼마나 가요?"), that question's result: it asks about
+        the same thing, not about whatever else the message names."""
+        if results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
+            return results[-1]
+        return None
 
     def _answer(self, turn: Turn, decision: Decision, language: str) -> Response:
         answered = {fact.id for fact in decision.facts}
