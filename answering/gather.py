@@ -438,9 +438,13 @@ class Retriever:
             return True
         if not unknown:
             lemmas = content_lemmas(text)
-            has_skin_word = bool(set(lemmas) & self.store.skin_word_lemmas) or self._has_korean_skin_word(text)
-            foreign = self._foreign_words(lemmas) + self._foreign_korean_words(text)
-            return has_skin_word and len(foreign) < self._settings.off_domain_min_foreign_words
+            if self._names_another_subject(text, set(lemmas)):
+                return False
+            if self._has_korean_skin_word(text, everyday=True):
+                return True
+            return bool(set(lemmas) & self.store.skin_word_lemmas) and (
+                len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words
+            )
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]

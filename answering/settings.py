@@ -38,6 +38,7 @@ class Understand:
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
     question_sentence: Pattern[str]
+    korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
     follow_up_max_words: int
@@ -88,6 +89,7 @@ def _understand(raw: dict) -> Understand:
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
         question_sentence=_compiled(raw["question_sentence"]),
+        korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
         follow_up_max_words=raw["follow_up_max_words"],

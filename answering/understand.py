@@ -4,6 +4,7 @@ Nothing here looks at facts: it reads the message and the conversation's state (
 with the cues of ``data/answering.yml``.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
@@ -11,6 +12,8 @@ from typing import List, Optional, Tuple
 from answering.settings import DetailCue, settings
 from knowledge.nlp import pipeline
 from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,23 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     return DEFAULT_LANGUAGE, False
 
 
+def sentence_spans(text: str) -> List[Tuple[int, int]]:
+    """Where the sentences of a message are. spaCy's sentencizer splits at punctuation; Korean
+    chat often has none and ends a sentence with its verb ending or with ㅠㅠ / ㅋㅋ / …
+    ("시작했어요ㅠㅠ 근데 매일 쓰면 따가운 느낌도 있고… 몇 번이 적당해요?"), so a sentence with
+    Hangul is split there too (``korean_sentence_break`` in data/answering.yml)."""
+    breaks = settings().understand.korean_sentence_break
+    spans: List[Tuple[int, int]] = []
+    for sent in pipeline()(text).sents:
+        start = sent.start_char
+        if _HANGUL.search(sent.text):
+            for found in breaks.finditer(sent.text):
+                spans.append((start, sent.start_char + found.start()))
+                start = sent.start_char + found.end()
+        spans.append((start, sent.end_char))
+    return [(start, end) for start, end in spans if text[start:end].strip()]
+
+
 def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     """The questions a message asks, and whether it was a long post.
 
@@ -74,7 +94,7 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     question sentences only, so a word in passing does not decide the reply; a sentence that
     joins two questions ("why do pores sag, and what can I put on them?") is split in two."""
     cues = settings().understand
-    sentences = [sent.text.strip() for sent in pipeline()(text).sents if sent.text.strip()]
+    sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
     asked = [sentence for sentence in sentences if cues.question_sentence.search(sentence)]
     is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
     if is_post:
@@ -93,8 +113,8 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     ("does sunburn make pores sag? i never wear sunscreen"); empty otherwise. Cached: each
     question of a message asks it once per uncovered term."""
     cues = settings().understand
-    sentences = [sent for sent in pipeline()(text).sents if sent.text.strip()]
-    asked = [(sent.start_char, sent.end_char) for sent in sentences if cues.question_sentence.search(sent.text)]
+    sentences = sentence_spans(text)
+    asked = [(start, end) for start, end in sentences if cues.question_sentence.search(text[start:end])]
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 
