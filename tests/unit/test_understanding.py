@@ -1,0 +1,35 @@
+"""Stage 1 of answering: what a message asks, read from its words alone."""
+
+import pytest
+
+from answering.understand import questions_in, sentence_spans, small_talk_cue
+
+
+def test_korean_sentences_end_without_punctuation() -> None:
+    text = "저 31살 건성이에요ㅠㅠ 요즘 세안 후에 당기는 느낌이 있고… 각질팩은 얼마나 자주 해요?"
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "저 31살 건성이에요",
+        "요즘 세안 후에 당기는 느낌이 있고…",
+        "각질팩은 얼마나 자주 해요?",
+    ]
+    assert questions_in(text) == (("각질팩은 얼마나 자주 해요?",), True)
+
+
+def test_a_joining_ending_does_not_end_a_korean_sentence() -> None:
+    text = "각질팩 붙였다 떼면 모공이 넓어져요?"
+    assert [text[start:end] for start, end in sentence_spans(text)] == [text]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("thx a lot!!", "thank"),
+        ("정말 감사해요 수고하세요~", "thank"),
+        ("ok bye for now", "goodbye"),
+        ("안녕히 계세요", "goodbye"),
+        ("heyyy", "greet"),
+        ("how often should I use a collagen mask if I have time after work?", None),
+    ],
+)
+def test_small_talk_words_of_a_short_message(text: str, intent) -> None:
+    assert small_talk_cue(text) == intent
