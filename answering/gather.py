@@ -101,7 +101,10 @@ class Retriever:
             for m in self.topic_matcher.mentions(question.text)
             if not any(start <= m.start and m.end <= end for _, start, end in terms)
         ]
-        topics = self._specific_first([m.topic_id for m in mentions] + self._entity_topics(question.entity_values))
+        topics = self._specific_first(
+            [m.topic_id for m in self._main_first(question.text, mentions)]
+            + self._entity_topics(question.entity_values)
+        )
         unknown = [
             question.text[start:end]
             for _, start, end in terms  # as the person wrote it
@@ -149,6 +152,17 @@ class Retriever:
         if topics:
             return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
         return self._answer_free_text(text, kind)
+
+    def _main_first(self, text: str, mentions: List[Mention]) -> List[Mention]:
+        """The mentions in order, those of a clause that only sets the scene last: "after
+        cleansing, can I do a pack?", "세안하고 각질팩 해도 돼요?" ask about the pack."""
+        cues = settings().understand
+
+        def sets_the_scene(mention: Mention) -> bool:
+            before = bool(cues.scene_before.search(text[: mention.start]))
+            return before or bool(cues.scene_after.match(text, mention.end))
+
+        return sorted(mentions, key=sets_the_scene)
 
     def _asked_about_a_covered_topic(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]

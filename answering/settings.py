@@ -35,6 +35,8 @@ class Understand:
     item_reference: Pattern[str]
     refers_back: Pattern[str]
     combination: Pattern[str]
+    scene_before: Pattern[str]
+    scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
     question_sentence: Pattern[str]
@@ -86,6 +88,8 @@ def _understand(raw: dict) -> Understand:
         item_reference=_compiled(raw["item_reference"]),
         refers_back=_compiled(raw["refers_back"]),
         combination=_compiled(raw["combination"]),
+        scene_before=_compiled(raw["scene_before"]),
+        scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
         question_sentence=_compiled(raw["question_sentence"]),

@@ -146,6 +146,11 @@ def test_a_kind_the_topic_lacks_is_answered_from_its_broader_topic(retriever: Re
     assert result.fact is not None and result.fact.id == "over_exfoliation"
 
 
+@pytest.mark.parametrize("text", ["세안하고 나서 각질팩 해도 되나요?", "after cleansing, is an exfoliating pack ok?"])
+def test_a_topic_that_only_sets_the_scene_comes_after_the_one_asked_about(retriever: Retriever, text) -> None:
+    assert retriever.retrieve(Question(text)).topics[:2] == ["exfoliating_pack", "cleansing"]
+
+
 def test_pairing_with_the_last_subject_gets_the_fact_about_both(retriever: Retriever) -> None:
     result = retriever.retrieve(
         Question("can i combine it with my scrub?", context_topics=("collagen_mask",), is_follow_up=True)
