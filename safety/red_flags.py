@@ -27,6 +27,8 @@ treatment, red streaks), otherwise ``soon``.
 """
 
 import re
+import sre_constants
+import sre_parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,10 +79,14 @@ class Sign:
     patterns: Dict[str, Tuple[Pattern[str], ...]]
     unless: Dict[str, Tuple[Pattern[str], ...]]
 
-    def search(self, texts: Dict[str, str]) -> Optional[Tuple[str, str]]:
-        """(language, matched text) of the first pattern that matches, or None."""
+    def search(self, texts: Dict[str, str], scripts: Tuple[str, ...] = LANGUAGES) -> Optional[Tuple[str, str]]:
+        """(language, matched text) of the first pattern that matches, or None. ``scripts``: the
+        languages whose letters the message has; a pattern that cannot match without them
+        (``Detector``) is not tried on a message that has none."""
         for language in LANGUAGES:
             for pattern in self.patterns.get(language, ()):
+                if language not in scripts and _needs_letters_of(language, pattern):
+                    continue
                 for text in _texts_for(language, texts):
                     match = pattern.search(text)
                     if match:
@@ -118,9 +124,10 @@ class Detector:
         if not text or not text.strip():
             return None
         texts = normalise(text)
+        scripts = tuple(language for language in LANGUAGES if LETTERS[language].search(text))
         found: List[Tuple[Sign, str, str]] = []
         for sign in self.signs:
-            hit = sign.search(texts)
+            hit = sign.search(texts, scripts)
             if hit:
                 found.append((sign, *hit))
         if not found:
@@ -171,6 +178,53 @@ def _compile(pattern: str, cues: Dict[str, List[str]], sign: str) -> Pattern[str
         return re.compile(CUE.sub(expand, pattern), re.IGNORECASE)
     except re.error as error:
         raise ValueError(f"red flag {sign}: bad pattern {pattern!r}: {error}") from error
+
+
+# The letters of each language's patterns: Hangul (syllables and jamo), and any other letter
+# for English (case-insensitive matching can turn an ASCII letter into "ſ" or the Kelvin sign).
+LETTERS = {"ko": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"), "en": re.compile(r"[^\W\d_]")}
+_HANGUL_LETTERS = LETTERS["ko"]
+
+
+def _is_letter_of(language: str, char: str) -> bool:
+    hangul = bool(_HANGUL_LETTERS.match(char))
+    return hangul if language == "ko" else char.isalpha() and not hangul
+
+
+@lru_cache(maxsize=None)
+def _needs_letters_of(language: str, pattern: Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` (or its lookaheads) contains a letter of
+    ``language``: then a message without such letters cannot match, and is not searched.
+    Read from the pattern's parse tree, conservatively (anything unsure: False)."""
+    return _sequence_needs(language, sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+def _sequence_needs(language: str, items: Any) -> bool:
+    return any(_item_needs(language, op, value) for op, value in items)
+
+
+def _item_needs(language: str, op: Any, value: Any) -> bool:
+    if op is sre_constants.LITERAL:
+        return _is_letter_of(language, chr(value))
+    if op is sre_constants.IN:
+        return all(_class_item_needs(language, item_op, item) for item_op, item in value)
+    if op is sre_constants.SUBPATTERN:
+        return _sequence_needs(language, value[-1])
+    if op is sre_constants.BRANCH:
+        return all(_sequence_needs(language, branch) for branch in value[1])
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        return value[0] >= 1 and _sequence_needs(language, value[2])
+    if op is sre_constants.ASSERT:  # a lookahead or lookbehind that must match
+        return _sequence_needs(language, value[1])
+    return False
+
+
+def _class_item_needs(language: str, op: Any, value: Any) -> bool:
+    if op is sre_constants.LITERAL:
+        return _is_letter_of(language, chr(value))
+    if op is sre_constants.RANGE:
+        return all(_is_letter_of(language, chr(code)) for code in range(value[0], value[1] + 1))
+    return False
 
 
 def normalise(text: str) -> Dict[str, str]:

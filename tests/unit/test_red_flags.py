@@ -23,7 +23,7 @@ import texts
 from actions.referral import ActionReferDermatologist
 from nlu_components.red_flags import RED_FLAG_KEY, RedFlagOverride, choose_threshold
 from safety.measure import load_cases
-from safety.red_flags import RULES_PATH, SOON, URGENT, Detector, detect, normalise
+from safety.red_flags import LETTERS, RULES_PATH, SOON, URGENT, Detector, _needs_letters_of, detect, normalise
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config.yml"
@@ -436,3 +436,36 @@ def test_the_rule_sends_symptoms_to_the_referral_action() -> None:
     assert steps[-1] == {"action": "action_refer_dermatologist"}
     domain = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))
     assert "action_refer_dermatologist" in domain["actions"]
+
+
+def test_skipping_patterns_a_message_has_no_letters_for_changes_no_finding() -> None:
+    """``Detector.detect`` does not try a language's patterns on a message without that
+    language's letters when the pattern cannot match without them; on every symptom case, NLU
+    example and held-out turn it finds exactly what trying every pattern finds."""
+    rules = Detector.from_file(RULES_PATH)
+    cases = load_cases()
+    corpus = [item["text"] for group in cases.values() for items in group.values() for item in items]
+    corpus += SYMPTOMS_EN + SYMPTOMS_KO
+    for path in sorted((PROJECT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            corpus += [ANNOTATION.sub(r"\1", line.strip()[2:]) for line in block.get("examples", "").splitlines()]
+    for path in sorted((PROJECT / "tests" / "eval").glob("conversations*.yml")):
+        corpus += [
+            t["user"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"] for t in c["turns"]
+        ]
+    corpus += ["ſwelling", "K", "피", "38도", "lip 부었어요"]
+    for text in corpus:
+        texts = normalise(text)
+        every = [sign.search(texts) for sign in rules.signs]
+        skipping = [
+            sign.search(texts, tuple(lang for lang in LETTERS if LETTERS[lang].search(text))) for sign in rules.signs
+        ]
+        assert skipping == every, text
+
+
+def test_every_pattern_needs_its_language_s_letters() -> None:
+    """So that the skip above applies to every sign (a pattern that could match without its
+    language's letters is still tried everywhere, but would be slower)."""
+    for sign in Detector.from_file(RULES_PATH).signs:
+        for language, patterns in sign.patterns.items():
+            assert all(_needs_letters_of(language, pattern) for pattern in patterns), sign.id
