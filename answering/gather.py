@@ -250,6 +250,13 @@ class Retriever:
             return False
         return not self._worded_like_a_fact(list(lemmas))
 
+    def foreign_words(self, text: str) -> List[str]:
+        """The words of ``text`` that nothing in the store or its questions uses, English and
+        Korean, or that name a thing of another subject."""
+        lemmas = content_lemmas(text)
+        other = [lemma for lemma in lemmas if lemma in self._settings.other_subject_words]
+        return self._foreign_words(lemmas) + self._foreign_korean_words(text) + other
+
     def _names_another_subject(self, text: str, lemmas: Set[str]) -> bool:
         """Whether a message names a thing of another subject that shares skin care's words
         (``other_subject_words``): the oak of "open pores in oak", the pan of "exfoliate a cast

@@ -47,3 +47,4 @@ def test_the_fixtures_cover_what_the_issues_promise() -> None:
     assert "7%" in by_name["a_pick_from_a_list_asking_a_detail_gets_the_fact_with_it"]
     assert by_name["small_talk_the_nlu_missed_is_still_small_talk"].startswith("천만에요")
     assert "Over-exfoliation can trigger redness" in by_name["overdoing_an_acid_is_answered_from_exfoliation"]
+    assert "밤" in by_name["a_korean_follow_up_without_it_continues_the_subject"]
