@@ -122,8 +122,10 @@ class Retriever:
             topics = list(question.background_topics or question.context_topics)
         elif question.is_follow_up or (len(topics) == 1 and settings().understand.combination.search(question.text)):
             # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
-            # after exfoliating: both.
-            topics += [topic for topic in question.context_topics if topic not in topics]
+            # after exfoliating, "how often do I use collagen masks, and on the same day as
+            # exfoliating?": both.
+            paired = list(question.context_topics) + list(question.background_topics)
+            topics += [topic for topic in paired if topic not in topics]
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
@@ -206,7 +208,7 @@ class Retriever:
         """Whether ``text`` says something about skin: a skin word, or a specific topic."""
         if set(content_lemmas(text)) & self.store.skin_word_lemmas:
             return True
-        return not set(self.topics_of(text)) <= self.store.weak_topics | set(self._settings.everyday_topics)
+        return not set(self.topics_of(text)) <= self.store.weak_topics
 
     def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
         """A message about something else that shares words with skin care: "how often should
@@ -225,14 +227,13 @@ class Retriever:
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest.
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        if (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words):
-            return False
-        if self._has_korean_skin_word(question.text):
-            return False
-        if self._names_another_subject(question.text, lemmas):
-            return True
-        if self._has_korean_skin_word(question.text, everyday=True):
-            return False  # "모공", "마스크팩": Korean has no other subject to count against them
+        body_words = (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words)
+        if body_words or self._has_korean_skin_word(question.text):
+            return False  # "my dog licked my face": about the face
+        if self.names_another_subject(question.text):
+            return True  # "open pores in oak", "an engine serum for my civic"
+        if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
+            return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
         if unknown and lemmas & everyday_skin_words:
             return False  # "snail mucin for pores?"
         # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
@@ -257,11 +258,11 @@ class Retriever:
         other = [lemma for lemma in lemmas if lemma in self._settings.other_subject_words]
         return self._foreign_words(lemmas) + self._foreign_korean_words(text) + other
 
-    def _names_another_subject(self, text: str, lemmas: Set[str]) -> bool:
+    def names_another_subject(self, text: str) -> bool:
         """Whether a message names a thing of another subject that shares skin care's words
         (``other_subject_words``): the oak of "open pores in oak", the pan of "exfoliate a cast
         iron pan", the dog of "collagen for my dog's joints"."""
-        if lemmas & set(self._settings.other_subject_words):
+        if set(content_lemmas(text)) & set(self._settings.other_subject_words):
             return True
         prefixes = self._settings.korean_other_subject_words
         return any(word.startswith(prefix) for word in _HANGUL_WORD.findall(text) for prefix in prefixes)
@@ -459,7 +460,7 @@ class Retriever:
             return True
         if not unknown:
             lemmas = content_lemmas(text)
-            if self._names_another_subject(text, set(lemmas)):
+            if self.names_another_subject(text):
                 return False
             if self._has_korean_skin_word(text, everyday=True):
                 return True

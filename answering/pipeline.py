@@ -148,7 +148,9 @@ class Assistant:
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
         questions = understanding.questions
         several = len(questions) > 1 or understanding.is_post
-        skin_context = several and self.retriever.has_skin_words(turn.text)
+        skin_context = (
+            several and self.retriever.has_skin_words(turn.text) and not self.retriever.names_another_subject(turn.text)
+        )
         # The rest of the message's topics, for a question that names none; only when the
         # message is about skin ("내일 날씨 어때? 우산 챙겨야 되나" names the weather, not skin).
         background = self.retriever.topics_of(turn.text) if skin_context else []
@@ -184,10 +186,12 @@ class Assistant:
         )
 
     def _about_the_last_uncovered_term(self, text: str, results: List[Result]) -> Optional[Result]:
-        """For a question that names no topic right after one about a term the sources don't
-        cover ("모공 보톡스 맞으면 줄어들어? 얼마나 가요?"), that question's result: it asks about
-        the same thing, not about whatever else the message names."""
-        if results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
+        """For a very short question that names no topic right after one about a term the
+        sources don't cover ("모공 보톡스 맞으면 줄어들어? 얼마나 가요?"), that question's result:
+        it asks about the same thing, not about whatever else the message names. A longer one
+        ("…and what temp water should I wash with?") asks its own question."""
+        short = len(text.split()) <= settings().understand.same_subject_max_words
+        if short and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
             return results[-1]
         return None
 

@@ -44,6 +44,7 @@ class Understand:
     max_answered_questions: int
     long_message_words: int
     follow_up_max_words: int
+    same_subject_max_words: int
     kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
     detail_cues: Tuple[DetailCue, ...]
 
@@ -60,6 +61,7 @@ class Gather:
     off_domain_extra_words_beside_a_term: int
     on_domain_min_wording: float
     everyday_skin_words: Tuple[str, ...]
+    pore_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     korean_skin_words: Tuple[str, ...]
     korean_everyday_skin_words: Tuple[str, ...]
@@ -97,6 +99,7 @@ def _understand(raw: dict) -> Understand:
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
         follow_up_max_words=raw["follow_up_max_words"],
+        same_subject_max_words=raw["same_subject_max_words"],
         kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
         detail_cues=tuple(
             DetailCue(
