@@ -212,12 +212,14 @@ class Retriever:
 
     def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
         """A message about something else that shares words with skin care: "how often should
-        I change my car oil?" ("oil"), "my bathroom sink is clogged again" ("clogged"). It has no
-        skin word, names no topic that only skin care uses (an NLU entity alone doesn't count:
-        the CRF tags "wash" in "wash my car" too), and has words that no source, fact or topic
-        uses ("car", "sink"): at least ``off_domain_min_foreign_words`` of them, one more where
-        a word with other lives is there, since one stray word ("how often should I exfoliate in
-        winter?", "does drinking water help pores?") is no other subject."""
+        I change my car oil?" ("oil"), "my bathroom sink is clogged again" ("clogged"). It names
+        no topic that only skin care uses (an NLU entity alone doesn't count: the CRF tags "wash"
+        in "wash my car" too) and no body word (skin, face, 피부…), and either names a thing of
+        another subject (``other_subject_words``: "open pores in oak") or, with no "pores" or
+        모공 in it, has words that no source, fact or topic uses ("car", "sink"): at least
+        ``off_domain_min_foreign_words`` of them, one more where a word with other lives is
+        there, two more beside an uncovered term, one more in Korean, since one stray word ("how
+        often should I exfoliate in winter?") is no other subject."""
         if question.skin_context:
             return False
         everyday_topics = set(self._settings.everyday_topics)
@@ -234,7 +236,7 @@ class Retriever:
             return True  # "open pores in oak", "an engine serum for my civic"
         if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
             return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
-        if unknown and lemmas & everyday_skin_words:
+        if unknown and (lemmas - term_lemmas) & everyday_skin_words:
             return False  # "snail mucin for pores?"
         # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted,
@@ -499,6 +501,10 @@ class Retriever:
             process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._settings.typo_min_ratio)
             is None
         )
+
+    def uncovered_terms(self, text: str) -> List[str]:
+        """The skin-care terms of ``text`` that the sources don't cover, as written."""
+        return [term for term, _, _ in self._term_spans(text)]
 
     def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
         """Skin-care terms from the curated list that the documents don't cover, with spans.

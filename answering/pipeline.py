@@ -125,7 +125,8 @@ class Assistant:
     def _small_talk_intent(self, turn: Turn) -> str:
         """The NLU's intent, or, for a message it could not place and that names no topic, the
         small talk its words make ("감사합니다!! 수고하세요")."""
-        if turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT) and not self.retriever.topics_of(turn.text):
+        about_something = self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text)
+        if turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT) and not about_something:
             return small_talk_cue(turn.text) or turn.intent
         return turn.intent
 

@@ -138,7 +138,8 @@ def small_talk_cue(text: str) -> Optional[str]:
     cues = settings().understand
     if len(text.split()) > cues.small_talk_max_words:
         return None
-    return next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
+    intent = next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
+    return None if intent not in (None, "greet") and "?" in text else intent
 
 
 def _ordinal(text: str) -> Optional[str]:

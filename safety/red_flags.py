@@ -180,9 +180,13 @@ def _compile(pattern: str, cues: Dict[str, List[str]], sign: str) -> Pattern[str
         raise ValueError(f"red flag {sign}: bad pattern {pattern!r}: {error}") from error
 
 
-# The letters of each language's patterns: Hangul (syllables and jamo), and any other letter
-# for English (case-insensitive matching can turn an ASCII letter into "ſ" or the Kelvin sign).
-LETTERS = {"ko": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"), "en": re.compile(r"[^\W\d_]")}
+# The letters of each language's patterns: Hangul (syllables and jamo), and for English any
+# letter that is not Hangul (case-insensitive matching can turn an ASCII letter into "ſ" or the
+# Kelvin sign).
+LETTERS = {
+    "ko": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
+    "en": re.compile(r"[^\W\d_\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
+}
 _HANGUL_LETTERS = LETTERS["ko"]
 
 
@@ -193,7 +197,7 @@ def _is_letter_of(language: str, char: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _needs_letters_of(language: str, pattern: Pattern[str]) -> bool:
-    """Whether every match of ``pattern`` (or its lookaheads) contains a letter of
+    """Whether every match of ``pattern`` (or its lookarounds) contains a letter of
     ``language``: then a message without such letters cannot match, and is not searched.
     Read from the pattern's parse tree, conservatively (anything unsure: False)."""
     return _sequence_needs(language, sre_parse.parse(pattern.pattern, pattern.flags))

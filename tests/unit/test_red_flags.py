@@ -23,7 +23,7 @@ import texts
 from actions.referral import ActionReferDermatologist
 from nlu_components.red_flags import RED_FLAG_KEY, RedFlagOverride, choose_threshold
 from safety.measure import load_cases
-from safety.red_flags import LETTERS, RULES_PATH, SOON, URGENT, Detector, _needs_letters_of, detect, normalise
+from safety.red_flags import RULES_PATH, SOON, URGENT, Detector, _needs_letters_of, detect, normalise
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config.yml"
@@ -453,14 +453,12 @@ def test_skipping_patterns_a_message_has_no_letters_for_changes_no_finding() -> 
         corpus += [
             t["user"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"] for t in c["turns"]
         ]
-    corpus += ["ſwelling", "K", "피", "38도", "lip 부었어요"]
+    corpus += ["ſwelling", "K", "피", "38도", "lip 부었어요", "입술이 swelling 중", "ＳＷＥＬＬＩＮＧ"]
     for text in corpus:
         texts = normalise(text)
-        every = [sign.search(texts) for sign in rules.signs]
-        skipping = [
-            sign.search(texts, tuple(lang for lang in LETTERS if LETTERS[lang].search(text))) for sign in rules.signs
-        ]
-        assert skipping == every, text
+        every = [sign.id for sign in rules.signs if sign.search(texts)]
+        found = rules.detect(text)
+        assert (list(found.signs) if found else []) == every, text
 
 
 def test_every_pattern_needs_its_language_s_letters() -> None:

@@ -15,8 +15,11 @@ def test_korean_sentences_end_without_punctuation() -> None:
     assert questions_in(text) == (("각질팩은 얼마나 자주 해요?",), True)
 
 
-def test_a_joining_ending_does_not_end_a_korean_sentence() -> None:
-    text = "각질팩 붙였다 떼면 모공이 넓어져요?"
+@pytest.mark.parametrize(
+    "text",
+    ["각질팩 붙였다 떼면 모공이 넓어져요?", "레티놀 처음 쓰는데 모공 줄어요?", "보습이 중요 하다던데 왜 그래요?"],
+)
+def test_a_joining_ending_or_a_noun_does_not_end_a_korean_sentence(text: str) -> None:
     assert [text[start:end] for start, end in sentence_spans(text)] == [text]
 
 
@@ -29,6 +32,9 @@ def test_a_joining_ending_does_not_end_a_korean_sentence() -> None:
         ("안녕히 계세요", "goodbye"),
         ("heyyy", "greet"),
         ("how often should I use a collagen mask if I have time after work?", None),
+        ("can I do it later?", None),
+        ("하이푸 효과 있어요?", None),
+        ("안녕?", "greet"),
     ],
 )
 def test_small_talk_words_of_a_short_message(text: str, intent) -> None:
