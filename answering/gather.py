@@ -20,12 +20,11 @@ from answering.settings import DetailCue, settings
 from answering.understand import asked_details, asked_spans, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
-from knowledge.topics import HANGUL, Mention, TopicMatcher
+from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
 
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 OVERVIEW_KIND = "overview"
 _WORD = re.compile(r"^[a-z]{3,}$")
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 
 class Outcome(Enum):
@@ -267,7 +266,7 @@ class Retriever:
         if set(content_lemmas(text)) & set(self._settings.other_subject_words):
             return True
         prefixes = self._settings.korean_other_subject_words
-        return any(word.startswith(prefix) for word in _HANGUL_WORD.findall(text) for prefix in prefixes)
+        return any(word.startswith(prefix) for word in HANGUL_WORD.findall(text) for prefix in prefixes)
 
     def _foreign_korean_words(self, text: str) -> List[str]:
         """Korean words that nothing in the store begins with the same two syllables as: the
@@ -276,14 +275,14 @@ class Retriever:
         syllables stand for it; one-syllable words ("차", "탄") say too little to count, and chat
         words ("진짜", "근데") never count."""
         fillers = set(self._settings.korean_filler_words)
-        words = [word for word in _HANGUL_WORD.findall(text) if len(word) >= 2 and word[:2] not in fillers]
+        words = [word for word in HANGUL_WORD.findall(text) if len(word) >= 2 and word[:2] not in fillers]
         return [word for word in words if word[:2] not in self.store.korean_stems]
 
     def _has_korean_skin_word(self, text: str, everyday: bool = False) -> bool:
         """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever it ends with;
         with ``everyday``, a skin-care word with other lives (마스크, 팩) counts too."""
         skin_words = self._settings.korean_skin_words + (self._settings.korean_everyday_skin_words if everyday else ())
-        return any(word.startswith(skin) for word in _HANGUL_WORD.findall(text) for skin in skin_words)
+        return any(word.startswith(skin) for word in HANGUL_WORD.findall(text) for skin in skin_words)
 
     def _worded_like_a_fact(self, lemmas: List[str]) -> bool:
         """Whether the message holds the wording of a fact's question or paraphrase: at least

@@ -125,10 +125,11 @@ class Assistant:
     def _small_talk_intent(self, turn: Turn) -> str:
         """The NLU's intent, or, for a message it could not place and that names no topic, the
         small talk its words make ("감사합니다!! 수고하세요")."""
-        about_something = self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text)
-        if turn.intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT) and not about_something:
-            return small_talk_cue(turn.text) or turn.intent
-        return turn.intent
+        if turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT):
+            return turn.intent
+        if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
+            return turn.intent
+        return small_talk_cue(turn.text) or turn.intent
 
     def _asks_about_a_topic(self, turn: Turn) -> bool:
         """Whether a message the NLU took for small talk asks a pore-care question after all:

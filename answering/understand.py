@@ -4,16 +4,14 @@ Nothing here looks at facts: it reads the message and the conversation's state (
 with the cues of ``data/answering.yml``.
 """
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from answering.settings import DetailCue, settings
 from knowledge.nlp import pipeline
+from knowledge.topics import HANGUL
 from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def sentence_spans(text: str) -> List[Tuple[int, int]]:
     spans: List[Tuple[int, int]] = []
     for sent in pipeline()(text).sents:
         start = sent.start_char
-        if _HANGUL.search(sent.text):
+        if HANGUL.search(sent.text):
             for found in breaks.finditer(sent.text):
                 spans.append((start, sent.start_char + found.start()))
                 start = sent.start_char + found.end()

@@ -13,6 +13,7 @@ from knowledge.nlp import pipeline
 from knowledge.store import FactStore
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 # A typo must be this close (rapidfuzz ratio, 0-100) to an alias of at least FUZZY_MIN_CHARS.
 FUZZY_MIN_RATIO = 86
 FUZZY_MIN_CHARS = 6

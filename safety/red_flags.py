@@ -187,11 +187,10 @@ LETTERS = {
     "ko": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
     "en": re.compile(r"[^\W\d_\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"),
 }
-_HANGUL_LETTERS = LETTERS["ko"]
 
 
 def _is_letter_of(language: str, char: str) -> bool:
-    hangul = bool(_HANGUL_LETTERS.match(char))
+    hangul = bool(LETTERS["ko"].match(char))
     return hangul if language == "ko" else char.isalpha() and not hangul
 
 

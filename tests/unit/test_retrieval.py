@@ -114,17 +114,6 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("자동차 범퍼 광택 오래가는 왁스 보습 코팅 추천", Outcome.OUT_OF_DOMAIN),
         ("각질 제거는 주에 몇 번까지 해도 괜찮아?", Outcome.ANSWER),
         ("세수할 때 뜨거운 물 써도 돼?", Outcome.ANSWER),
-    ],
-)
-def test_korean_words_no_source_uses_count_against_skin_care(retriever: Retriever, text, outcome) -> None:
-    """The Korean side of the domain gate: words that nothing in the store or the questions
-    begins like ("냄비", "범퍼", "왁스") make a message about something else."""
-    assert retriever.retrieve(Question(text)).outcome is outcome
-
-
-@pytest.mark.parametrize(
-    "text, outcome",
-    [
         ("how do I seal the open pores in my concrete patio?", Outcome.OUT_OF_DOMAIN),
         ("which toner lasts longest in an office laser printer", Outcome.OUT_OF_DOMAIN),
         ("강아지 피모에 좋은 콜라겐 간식 추천해 주세요", Outcome.OUT_OF_DOMAIN),
@@ -132,7 +121,10 @@ def test_korean_words_no_source_uses_count_against_skin_care(retriever: Retrieve
         ("does exfoliating make my pores look smaller?", Outcome.ANSWER),
     ],
 )
-def test_a_thing_of_another_subject_is_out_of_the_domain(retriever: Retriever, text, outcome) -> None:
+def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
+    """Words that nothing in the store or the questions begins like ("냄비", "범퍼", "왁스"),
+    and things of another subject that share skin care's words, make a message about
+    something else."""
     assert retriever.retrieve(Question(text)).outcome is outcome
 
 
