@@ -39,10 +39,14 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
 
     ``understood_by_nlu`` is False when the NLU could not place the message: then a message
     nothing was found for gets "did you mean", not "my sources don't cover that"."""
-    answered = _distinct_answers(results)
     uncovered = next(
         (r.missing for r in results if r.outcome in (Outcome.TERM_NOT_COVERED, Outcome.ANSWER) and r.missing), None
     )
+    if any(r.outcome is Outcome.TERM_NOT_COVERED and r.about_the_term for r in results):
+        # "does accutane shrink pores, or do they go back after the course?": a question that
+        # names nothing of its own beside one about an uncovered term asks about that term.
+        results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.names_nothing)]
+    answered = _distinct_answers(results)
     if answered:
         first = next(r for r in results if r.outcome is Outcome.ANSWER)
         facts = [r.fact for r in answered if r.fact is not None]

@@ -53,6 +53,9 @@ class Question:
     skin_context: bool = False
     # Answer the covered part: the uncovered term has been named already.
     ignore_uncovered: bool = False
+    # The whole message is about a thing of another subject ("판젤라틴 몇 장 넣어요? 콜라겐
+    # 가루로 대신해도 돼?"), even if this question does not name it.
+    another_subject: bool = False
 
 
 @dataclass
@@ -64,6 +67,11 @@ class Result:
     missing: Optional[str] = None  # the uncovered term, or the reply key of a missing detail
     suggestions: List[Fact] = field(default_factory=list)
     reason: str = ""  # why, for the turn's log line
+    # The question named no topic, and no skin-care word or points back ("or should I get a
+    # silicone-free one?", "or do they open up again?"): its topics are borrowed.
+    names_nothing: bool = False
+    # An uncovered term is what the question is about: it names no specific topic beside it.
+    about_the_term: bool = False
 
 
 class Retriever:
@@ -95,11 +103,16 @@ class Retriever:
 
     def retrieve(self, question: Question) -> Result:
         terms = [] if question.ignore_uncovered else self._term_spans(question.text)
-        mentions = [  # "hyaluronic acid" is a term of its own, not the topic "acids"
-            m
-            for m in self.topic_matcher.mentions(question.text)
-            if not any(start <= m.start and m.end <= end for _, start, end in terms)
-        ]
+        mentions = self._not_set_aside(
+            question.text,
+            [  # "hyaluronic acid" is a term of its own, not the topic "acids"; "blackhead
+                # suction gadgets" are suction gadgets, not blackheads
+                m
+                for m in self.topic_matcher.mentions(question.text)
+                if not any(start <= m.start and m.end <= end for _, start, end in terms)
+                and not any(question.text[m.end : start].isspace() for _, start, _ in terms)
+            ],
+        )
         topics = self._specific_first(
             [m.topic_id for m in self._main_first(question.text, mentions)]
             + self._entity_topics(question.entity_values)
@@ -117,9 +130,10 @@ class Retriever:
             return Result(Outcome.OUT_OF_DOMAIN, reason="nothing about skin")
         cued = cued_kind(question.text)
         kind = cued or question.intent_kind
-        if not topics and not unknown:
+        borrowed = not topics and not unknown
+        if borrowed:
             topics = list(question.background_topics or question.context_topics)
-        elif question.is_follow_up or (len(topics) == 1 and settings().understand.combination.search(question.text)):
+        elif self._pairs_with_context(question, topics):
             # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
             # after exfoliating, "how often do I use collagen masks, and on the same day as
             # exfoliating?": both.
@@ -148,11 +162,48 @@ class Retriever:
                 missing=unknown[0],
                 suggestions=self._suggestions(question.text, topics, exclude=None),
                 reason=f"uncovered term {unknown[0]!r}",
+                about_the_term=not set(topics) - self.store.weak_topics - {self._settings.generic_topic},
             )
         text = _with_aliases(question.text, mentions)
         if topics:
-            return self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+            result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+            result.names_nothing = borrowed and (
+                not self._has_skin_care_words(question.text)
+                or bool(settings().understand.refers_back.search(question.text))
+            )
+            return result
         return self._answer_free_text(text, kind)
+
+    def _not_set_aside(self, text: str, mentions: List[Mention]) -> List[Mention]:
+        """The mentions but those named only to be set aside ("besides vit c, what else
+        tightens pores?"), unless nothing else is named."""
+        cues = settings().understand
+        kept = [
+            m
+            for m in mentions
+            if not cues.set_aside_before.search(text[: m.start]) and not cues.set_aside_after.match(text[m.end :])
+        ]
+        return kept or mentions
+
+    def with_named_ones(self, question: str, message: str) -> str:
+        """``question`` with "the collagen one" spelled as the message named it ("the collagen
+        mask"), when the message names a topic that begins with that word."""
+        written = [message[m.start : m.end] for m in self.topic_matcher.mentions(message)]
+
+        def named(match: "re.Match[str]") -> str:
+            word = match.group(1).lower() + " "
+            return next((f"the {name}" for name in written if name.lower().startswith(word)), match.group(0))
+
+        return settings().understand.named_one.sub(named, question)
+
+    def _pairs_with_context(self, question: Question, topics: List[str]) -> bool:
+        """Whether a question asks about its topic together with the conversation's or the
+        message's other subject: it has the wording of a combination ("same day as my acid
+        exfoliant?") and names one subject (an acid exfoliant is exfoliation), or follows on."""
+        if not settings().understand.combination.search(question.text):
+            return False
+        broader = self._settings.broader_topics
+        return question.is_follow_up or len({broader.get(topic, topic) for topic in topics}) == 1
 
     def _main_first(self, text: str, mentions: List[Mention]) -> List[Mention]:
         """The mentions in order, those of a clause that only sets the scene last: "after
@@ -168,18 +219,32 @@ class Retriever:
     def _asked_about_a_covered_topic(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
     ) -> bool:
-        """Whether the sentences that ask name a specific topic and no uncovered term, while
-        the uncovered terms sit in the sentences around them."""
+        """Whether the sentences that ask name a specific topic, or ask a broad question about
+        pores ("what actually makes pores look smaller?? ive cycled thru 6 toners"), and no
+        uncovered term, while the uncovered terms sit in the sentences around them."""
         asked = asked_spans(text)
 
         def inside(start: int, end: int) -> bool:
             return any(a <= start and end <= b for a, b in asked)
 
-        weak = self.store.weak_topics | {self._settings.generic_topic}
+        def asks_broadly(start: int) -> bool:
+            # Not "i use niacinamide. is it good for pores?": "it" is the uncovered term.
+            return any(
+                a <= start < b
+                and cued_kind(text[a:b]) == OVERVIEW_KIND
+                and not settings().understand.refers_back.search(text[a:b])
+                for a, b in asked
+            )
+
+        generic = self._settings.generic_topic
+        weak = self.store.weak_topics | {generic}
         return (
             bool(asked)
             and not any(inside(start, end) for _, start, end in terms)
-            and any(inside(m.start, m.end) and m.topic_id not in weak for m in mentions)
+            and any(
+                inside(m.start, m.end) and (m.topic_id not in weak or (m.topic_id == generic and asks_broadly(m.start)))
+                for m in mentions
+            )
         )
 
     def closest_item(self, text: str, facts: List[Fact]) -> Optional[Fact]:
@@ -202,6 +267,19 @@ class Retriever:
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first."""
         return self._specific_first([mention.topic_id for mention in self.topic_matcher.mentions(text)])
+
+    def _has_skin_care_words(self, text: str) -> bool:
+        """Whether ``text`` uses a word of skin care ("where does dead keratin build up?",
+        "what temp water should I wash with?"), in English or Korean (피부, 모공, 마스크…)."""
+        if set(content_lemmas(text)) & self.store.domain_lemmas:
+            return True
+        return self._has_korean_skin_word(text, everyday=True)
+
+    def names_skin_itself(self, text: str) -> bool:
+        """Whether ``text`` names skin, a part of the face or pores (not only a product)."""
+        lemmas = set(content_lemmas(text))
+        body = self.store.skin_word_lemmas - set(self._settings.everyday_skin_words)
+        return bool(lemmas & (body | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
 
     def has_skin_words(self, text: str) -> bool:
         """Whether ``text`` says something about skin: a skin word, or a specific topic."""
@@ -231,7 +309,7 @@ class Retriever:
         body_words = (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words)
         if body_words or self._has_korean_skin_word(question.text):
             return False  # "my dog licked my face": about the face
-        if self.names_another_subject(question.text):
+        if question.another_subject or self.names_another_subject(question.text):
             return True  # "open pores in oak", "an engine serum for my civic"
         if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
             return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
@@ -326,7 +404,8 @@ class Retriever:
     def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool) -> Result:
         # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
         # carry their particles ("모공이"), and matching those ranks by the particle.
-        lemmas = [lemma for lemma in content_lemmas(text) if not HANGUL.search(lemma)]
+        fillers = set(self._settings.filler_words)
+        lemmas = [lemma for lemma in content_lemmas(text) if not HANGUL.search(lemma) and lemma not in fillers]
         korean = hangul_only(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)

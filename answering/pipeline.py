@@ -6,14 +6,22 @@ turn saying what was chosen and why.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from answering import compose
 from answering.decide import Decision, Reply, decide
 from answering.gather import Outcome, Question, Result, Retriever, has_detail
 from answering.settings import settings
-from answering.understand import Turn, Understanding, asked_details, cued_kind, small_talk_cue, understand
+from answering.understand import (
+    Turn,
+    Understanding,
+    asked_details,
+    cued_kind,
+    sentence_spans,
+    small_talk_cue,
+    understand,
+)
 from knowledge.store import Fact, FactStore
 
 logger = logging.getLogger(__name__)
@@ -89,7 +97,7 @@ class Assistant:
         listed = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
         if understanding.ordinal and understanding.ordinal != "last" and int(understanding.ordinal) > len(listed) > 0:
             return Response(compose.no_such_item(listed, language)), "no such item in the last answer"
-        item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts))
+        item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts), last_facts)
         if item is not None:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
@@ -150,9 +158,8 @@ class Assistant:
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
         questions = understanding.questions
         several = len(questions) > 1 or understanding.is_post
-        skin_context = (
-            several and self.retriever.has_skin_words(turn.text) and not self.retriever.names_another_subject(turn.text)
-        )
+        another_subject = self._about_another_subject(turn, understanding)
+        skin_context = several and self.retriever.has_skin_words(turn.text) and not another_subject
         # The rest of the message's topics, for a question that names none; only when the
         # message is about skin ("내일 날씨 어때? 우산 챙겨야 되나" names the weather, not skin).
         background = self.retriever.topics_of(turn.text) if skin_context else []
@@ -164,7 +171,7 @@ class Assistant:
         results: List[Result] = []
         for text in questions:
             question = Question(
-                text=text,
+                text=self.retriever.with_named_ones(text, turn.text),
                 intent_kind=None if several else INTENT_KINDS.get(turn.intent),
                 # The NLU's entities are only as good as its intent, and they belong to the
                 # whole message: for one question of several, the question's own words count.
@@ -178,14 +185,48 @@ class Assistant:
                 background_topics=background,
                 # A follow-up is about the last answer's subject, whatever its own words.
                 skin_context=skin_context or follows_on,
+                another_subject=another_subject and several,
             )
             results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
-        decision = decide(
-            results, settings().understand.max_answered_questions, understood_by_nlu=turn.intent != FALLBACK_INTENT
+        decision = self._with_what_overdoing_does(
+            turn.text,
+            decide(
+                results, settings().understand.max_answered_questions, understood_by_nlu=turn.intent != FALLBACK_INTENT
+            ),
         )
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
+
+    def _with_what_overdoing_does(self, text: str, decision: Decision) -> Decision:
+        """The decision, with what overdoing the answer's subject does as a further answer when
+        the message says it is done very often ("I scrub almost every day… how often should I
+        exfoliate?"): the overdoing cue in a sentence that names that subject."""
+        cues = settings().understand
+        if decision.reply is not Reply.ANSWER or not cues.overdoing.search(text):
+            return decision
+        subject = decision.facts[0].topics[0]
+        broader = settings().gather.broader_topics
+        overdone = {
+            broader.get(topic, topic)
+            for start, end in sentence_spans(text)
+            if cues.overdoing.search(text[start:end])
+            for topic in self.retriever.topics_of(text[start:end])
+        }
+        extra = self.store.fact(cues.overdoing_facts.get(broader.get(subject, subject), ""))
+        if extra is None or extra in decision.facts or broader.get(subject, subject) not in overdone:
+            return decision
+        facts = decision.facts[:1] + [extra] + decision.facts[1:]
+        most = cues.max_answered_questions
+        return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
+
+    def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
+        """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A
+        long post that names skin or pores is about them, whatever it mentions in passing ("I
+        bike to the office along a busy road... the pores on my nose look way bigger")."""
+        if not self.retriever.names_another_subject(turn.text):
+            return False
+        return not (understanding.is_post and self.retriever.names_skin_itself(turn.text))
 
     def _about_the_last_uncovered_term(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a very short question that names no topic right after one about a term the
@@ -233,13 +274,20 @@ class Assistant:
         item_facts = [fact for fact in (self.store.fact(item.fact_id) for item in items) if fact is not None]
         return self.retriever.closest_item(turn.text, item_facts)
 
-    def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact]) -> Optional[Fact]:
-        """The picked item, or the fact of its topic that gives the detail the pick asks for
-        ("그 중에 비타민C는 농도 몇 % 이상이 좋아?": the vitamin C concentration, not what vitamin C
-        does); the item itself when no fact of its topic gives it."""
+    def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], last_facts: List[Fact]) -> Optional[Fact]:
+        """The picked item, or the fact that gives the detail the pick asks for ("그 중에
+        비타민C는 농도 몇 % 이상이 좋아?": the vitamin C concentration, not what vitamin C does):
+        the closest item that gives it ("what % should the vitamin one be"), else the fact of
+        the item's topic that does; the item itself when none gives it."""
         details = asked_details(turn.text)
         if item is None or all(has_detail(item, detail) for detail in details):
             return item
+        items = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
+        closest = self.retriever.closest_item(
+            turn.text, [fact for fact in items if all(has_detail(fact, detail) for detail in details)]
+        )
+        if closest is not None:
+            return closest
         result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1]))
         return result.fact if result.outcome is Outcome.ANSWER and result.fact is not None else item
 

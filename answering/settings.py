@@ -35,6 +35,11 @@ class Understand:
     item_reference: Pattern[str]
     refers_back: Pattern[str]
     combination: Pattern[str]
+    overdoing: Pattern[str]
+    named_one: Pattern[str]
+    set_aside_before: Pattern[str]
+    set_aside_after: Pattern[str]
+    overdoing_facts: Dict[str, str]
     scene_before: Pattern[str]
     scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
@@ -90,6 +95,11 @@ def _understand(raw: dict) -> Understand:
         item_reference=_compiled(raw["item_reference"]),
         refers_back=_compiled(raw["refers_back"]),
         combination=_compiled(raw["combination"]),
+        overdoing=_compiled(raw["overdoing"]),
+        named_one=_compiled(raw["named_one"]),
+        set_aside_before=_compiled(raw["set_aside_before"]),
+        set_aside_after=_compiled(raw["set_aside_after"]),
+        overdoing_facts=dict(raw["overdoing_facts"]),
         scene_before=_compiled(raw["scene_before"]),
         scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),

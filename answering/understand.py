@@ -47,14 +47,17 @@ class Understanding:
 def conversation_language(turn: Turn) -> Tuple[str, bool]:
     """The language to answer in, and whether the message asked for it explicitly.
 
-    An explicit request wins, in this message or earlier in the conversation (someone who
-    asked for English keeps getting English, whatever they type); then the message's own
+    An explicit request wins (not one for the source's original wording), in this message or
+    earlier in the conversation (someone who asked for English keeps getting English, whatever
+    they type); then the message's own
     script, except that a very short Latin message ("AHA?", "ok") keeps a Korean conversation
     Korean; then the conversation's language; then the language the channel reported
     (browser, Telegram); then English."""
     cues = settings().understand
+    # "출처 문장 영어로 그대로 알려줘" asks for the original sentences, which are English anyway.
+    asks_for_source = bool(cues.source_request.search(turn.text))
     for language, cue in cues.language_switch.items():
-        if cue.search(turn.text):
+        if cue.search(turn.text) and not asks_for_source:
             return language, True
     if turn.requested_language in LANGUAGES:
         return turn.requested_language, False

@@ -116,8 +116,11 @@ class TopicMatcher:
 
 def _plausible_typo(window: str, alias: str) -> bool:
     """A typo keeps the first letter ("peeling" is not "feeling") unless the alias is long
-    ("kolagen mask"), and every word stays close: "moisturizing make" is no "moisturizing pack"."""
+    ("kolagen mask"), and every word stays close and keeps its first letter unless it is long
+    itself: "moisturizing make" is no "moisturizing pack", "are pores" no "large pores"."""
     if window[:1] != alias[:1] and len(alias) < FUZZY_ANY_START_CHARS:
         return False
-    pairs = zip(window.split(), alias.split())
-    return all(fuzz.ratio(typed, meant) >= FUZZY_MIN_WORD_RATIO for typed, meant in pairs)
+    return all(
+        fuzz.ratio(typed, meant) >= FUZZY_MIN_WORD_RATIO and (typed[:1] == meant[:1] or len(meant) >= FUZZY_MIN_CHARS)
+        for typed, meant in zip(window.split(), alias.split())
+    )

@@ -103,6 +103,11 @@ class RedFlagOverride(GraphComponent):
             # A message of more words than this is a post: the detector needs both the post
             # and its most symptom-like sentence over the threshold (paraphrase_probability).
             "sentence_scoring_min_words": 30,
+            # A short question about where ("and where on my face?") asks where to apply or
+            # look for something; it describes nothing, so the detector does not score it (the
+            # rules still do). It scored 0.91 once: "my face" is common in symptom stories.
+            "location_question": r"^\W*((and|so|ok|okay|also|then)\W+)?where\b",
+            "location_question_max_words": 6,
             "folds": 5,
             "max_word_ngram": 2,
             "min_char_ngram": 1,
@@ -218,7 +223,7 @@ class RedFlagOverride(GraphComponent):
         it was trained on; scored by its sentences alone, one line of a story ("i haven't
         changed my products at all") did. The symptom posts of the held-out sets score 0.74
         or more both ways; the ordinary posts never did both (README, "Red flags")."""
-        if self._scorer is None or not text:
+        if self._scorer is None or not text or self._asks_where(text):
             return None
         column = self._scorer.classes.index(SYMPTOM)
         whole = float(self._scorer.predict_proba(text)[column])
@@ -226,6 +231,10 @@ class RedFlagOverride(GraphComponent):
             return whole
         parts = [part for part in SENTENCE_END.split(text) if part.strip()] or [text]
         return min(whole, max(float(self._scorer.predict_proba(part)[column]) for part in parts))
+
+    def _asks_where(self, text: Text) -> bool:
+        short = len(text.split()) <= self._config["location_question_max_words"]
+        return short and re.search(self._config["location_question"], text, re.IGNORECASE) is not None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

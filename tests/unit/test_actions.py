@@ -48,3 +48,10 @@ def test_the_fixtures_cover_what_the_issues_promise() -> None:
     assert by_name["small_talk_the_nlu_missed_is_still_small_talk"].startswith("천만에요")
     assert "Over-exfoliation can trigger redness" in by_name["overdoing_an_acid_is_answered_from_exfoliation"]
     assert "밤" in by_name["a_korean_follow_up_without_it_continues_the_subject"]
+    assert "Source:" not in by_name["a_question_about_an_uncovered_term_gets_no_borrowed_answer"]
+    assert by_name["a_broad_question_beside_an_uncovered_product_is_answered"].startswith(
+        "My sources don't cover toners. On the rest"
+    )
+    assert "Over-exfoliation" in by_name["doing_it_daily_also_hears_what_overdoing_does"]
+    assert "7% or higher" in by_name["a_pick_asking_a_detail_gets_the_item_that_gives_it"]
+    assert "영어 원문" in by_name["the_original_sentences_asked_in_korean_stay_korean"]

@@ -10,7 +10,7 @@ were written for these tests; the dev set in tests/unit/red_flag_cases.yml is an
 import asyncio
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, cast
 
 import numpy as np
 import pytest
@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import texts
 from actions.referral import ActionReferDermatologist
 from nlu_components.red_flags import RED_FLAG_KEY, RedFlagOverride, choose_threshold
+from nlu_components.tfidf_classifier import OneTextScorer
 from safety.measure import load_cases
 from safety.red_flags import RULES_PATH, SOON, URGENT, Detector, _needs_letters_of, detect, normalise
 
@@ -467,3 +468,25 @@ def test_every_pattern_needs_its_language_s_letters() -> None:
     for sign in Detector.from_file(RULES_PATH).signs:
         for language, patterns in sign.patterns.items():
             assert all(_needs_letters_of(language, pattern) for pattern in patterns), sign.id
+
+
+class _AlwaysSymptom:
+    """A paraphrase scorer that finds a symptom in everything."""
+
+    classes = ["other", "symptom"]
+
+    def predict_proba(self, text: str) -> List[float]:
+        return [0.01, 0.99]
+
+
+def test_a_short_question_about_where_is_not_scored_as_a_symptom_story() -> None:
+    pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
+    settings = next(c for c in pipeline if c["name"].endswith("RedFlagOverride"))
+    override = RedFlagOverride(
+        {k: v for k, v in settings.items() if k != "name"},
+        scorer=cast(OneTextScorer, _AlwaysSymptom()),
+        thresholds={"other": 0.75},
+    )
+    assert override.paraphrase_probability("and where on my cheeks") is None
+    assert override.paraphrase_probability("my cheeks have felt odd since yesterday") == pytest.approx(0.99)
+    assert override.paraphrase_probability("where i had the peel my cheeks now ooze and itch a lot") is not None

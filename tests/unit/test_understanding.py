@@ -2,7 +2,7 @@
 
 import pytest
 
-from answering.understand import questions_in, sentence_spans, small_talk_cue
+from answering.understand import Turn, conversation_language, cued_kind, questions_in, sentence_spans, small_talk_cue
 
 
 def test_korean_sentences_end_without_punctuation() -> None:
@@ -39,3 +39,27 @@ def test_a_joining_ending_or_a_noun_does_not_end_a_korean_sentence(text: str) ->
 )
 def test_small_talk_words_of_a_short_message(text: str, intent) -> None:
     assert small_talk_cue(text) == intent
+
+
+def test_a_question_word_a_few_words_after_and_starts_a_question() -> None:
+    text = "how often do i use the iontophoresis device? and besides vitamin c what else firms pores"
+    assert questions_in(text)[0] == (
+        "how often do i use the iontophoresis device?",
+        "and besides vitamin c what else firms pores",
+    )
+    assert questions_in("my skin is oily. but my cheeks are dry. and my nose is red")[0] == (
+        "my skin is oily. but my cheeks are dry. and my nose is red",
+    )
+
+
+@pytest.mark.parametrize("text", ["what do pores actually do?", "why do we even have pores", "what r pores for"])
+def test_what_pores_are_for_asks_what_they_are(text: str) -> None:
+    assert cued_kind(text) == "what_is"
+
+
+def test_asking_for_the_original_english_sentences_does_not_switch_to_english() -> None:
+    assert conversation_language(Turn("원문 문장 영어로 보여줄래요?", "nlu_fallback", language_slot="ko")) == (
+        "ko",
+        False,
+    )
+    assert conversation_language(Turn("영어로 말해줘", "nlu_fallback", language_slot="ko")) == ("en", True)
