@@ -4,6 +4,7 @@ Nothing here looks at facts: it reads the message and the conversation's state (
 with the cues of ``data/answering.yml``.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
@@ -12,6 +13,8 @@ from answering.settings import DetailCue, settings
 from knowledge.nlp import pipeline
 from knowledge.topics import HANGUL
 from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
+
+_WORDS = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def sentence_spans(text: str) -> List[Tuple[int, int]]:
                 spans.append((start, sent.start_char + found.start()))
                 start = sent.start_char + found.end()
         spans.append((start, sent.end_char))
-    return [(start, end) for start, end in spans if text[start:end].strip()]
+    # A sentence has words: "ㅠ" or "!!" after a question is not one.
+    return [(start, end) for start, end in spans if _WORDS.search(text[start:end])]
 
 
 def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:

@@ -119,6 +119,10 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("강아지 피모에 좋은 콜라겐 간식 추천해 주세요", Outcome.OUT_OF_DOMAIN),
         ("is toner good for pores?", Outcome.TERM_NOT_COVERED),
         ("does exfoliating make my pores look smaller?", Outcome.ANSWER),
+        ("코랑 턱에 각질이 잔뜩 일어나서 엄마가 알려준 대로 밀어 보려는데 어떻게 하면 돼요?", Outcome.ANSWER),
+        ("코인 차트가 각질처럼 일어나는 날엔 어떻게 매매해요?", Outcome.OUT_OF_DOMAIN),
+        ("barnacles all over the hull, how do I exfoliate the boat before antifouling?", Outcome.OUT_OF_DOMAIN),
+        ("those blackhead suction gadgets, do they work?", Outcome.TERM_NOT_COVERED),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -192,3 +196,13 @@ def test_answers_do_not_depend_on_the_hash_seed() -> None:
     ]
     assert len(answers[0]) > 500
     assert answers[0] == answers[1] == answers[2]
+
+
+def test_a_topic_set_aside_is_not_what_is_asked(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("apart from vitamin c, what ingredients firm up saggy pores?"))
+    assert result.topics[:1] == ["sagging_pores"]
+
+
+def test_the_one_named_earlier_in_the_message(retriever: Retriever) -> None:
+    message = "clay mask or collagen mask for pores? and what is the collagen one for"
+    assert retriever.with_named_ones("and what is the collagen one for", message) == "and what is the collagen mask for"

@@ -63,3 +63,9 @@ def test_asking_for_the_original_english_sentences_does_not_switch_to_english() 
         False,
     )
     assert conversation_language(Turn("영어로 말해줘", "nlu_fallback", language_slot="ko")) == ("en", True)
+
+
+def test_a_trailing_emoticon_is_no_sentence() -> None:
+    text = "민감성 피부인데 보습팩 써도 돼요? ㅠ"
+    assert [text[start:end] for start, end in sentence_spans(text)] == ["민감성 피부인데 보습팩 써도 돼요?"]
+    assert questions_in(text) == ((text,), False)
