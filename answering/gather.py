@@ -409,7 +409,8 @@ class Retriever:
         korean = hangul_only(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)
-        for detail in asked_details(text):
+        details = asked_details(text)
+        for detail in details:
             candidates = [fact for fact in candidates if has_detail(fact, detail)]
             if not candidates:
                 return Result(
@@ -424,7 +425,11 @@ class Retriever:
             # "same day as my exfoliant?" after collagen masks: a fact about both, if any.
             candidates = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2] or candidates
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
-            candidates += [fact for fact in self._broader_facts(topics) if fact not in candidates]
+            candidates += [
+                fact
+                for fact in self._broader_facts(topics)
+                if fact not in candidates and all(has_detail(fact, detail) for detail in details)
+            ]
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
         best = max(

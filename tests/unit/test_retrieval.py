@@ -206,3 +206,17 @@ def test_a_topic_set_aside_is_not_what_is_asked(retriever: Retriever) -> None:
 def test_the_one_named_earlier_in_the_message(retriever: Retriever) -> None:
     message = "clay mask or collagen mask for pores? and what is the collagen one for"
     assert retriever.with_named_ones("and what is the collagen one for", message) == "and what is the collagen mask for"
+
+
+@pytest.mark.parametrize(
+    "text, context",
+    [("what do i put on after", ("peeling", "sagging_pores")), ("필링하고 나서 뭐 발라요?", ())],
+)
+def test_what_comes_after_is_a_fact_that_says_after(retriever: Retriever, text: str, context) -> None:
+    result = retriever.retrieve(Question(text, context_topics=context))
+    assert result.fact is not None and result.fact.id == "acid_cosmetics_after_peeling"
+
+
+def test_a_broader_topic_answers_only_with_the_asked_detail(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("what should I apply after a collagen mask?"))
+    assert result.fact is not None and "after" in result.fact.answer
