@@ -141,6 +141,7 @@ class Retriever:
             topics += [topic for topic in paired if topic not in topics]
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
+            cued = kind  # ... as its wording asked it
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
             # "what should I use after a peel?" sounds broad but is about one topic: the next cue

@@ -220,3 +220,10 @@ def test_what_comes_after_is_a_fact_that_says_after(retriever: Retriever, text: 
 def test_a_broader_topic_answers_only_with_the_asked_detail(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("what should I apply after a collagen mask?"))
     assert result.fact is not None and "after" in result.fact.answer
+
+
+def test_and_another_topic_asks_the_last_kind_of_question_again(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("and bha?", context_topics=("aha",), context_kind="frequency", is_follow_up=True)
+    )
+    assert result.fact is not None and "frequency" in result.fact.kinds and "bha" in result.fact.topics

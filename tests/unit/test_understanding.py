@@ -69,3 +69,7 @@ def test_a_trailing_emoticon_is_no_sentence() -> None:
     text = "민감성 피부인데 보습팩 써도 돼요? ㅠ"
     assert [text[start:end] for start, end in sentence_spans(text)] == ["민감성 피부인데 보습팩 써도 돼요?"]
     assert questions_in(text) == ((text,), False)
+
+
+def test_what_do_i_do_asks_how() -> None:
+    assert cued_kind("so if my skin stings after a peel what do i do") == "how_to"
