@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referral import ActionReferDermatologist
-from actions.slots import changed_slots
+from actions.slots import changed_slots, then_listen
 from answering.pipeline import Assistant
 from answering.understand import Turn, conversation_language
 from knowledge.store import default_store
@@ -81,7 +81,7 @@ class ActionAnswerQuestion(Action):
         response = assistant().respond(turn)
         for message in response.messages:
             dispatcher.utter_message(**message)
-        return changed_slots(tracker, response.slots)
+        return then_listen(changed_slots(tracker, response.slots))
 
 
 class ActionDefaultFallback(Action):
@@ -93,4 +93,4 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         language, events = _language(tracker)
         dispatcher.utter_message(text=say("default", language))
-        return events
+        return then_listen(events)

@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 import texts
-from actions.slots import changed_slots
+from actions.slots import changed_slots, then_listen
 from answering.understand import Turn, conversation_language
 from safety.red_flags import Finding, detect
 
@@ -68,4 +68,4 @@ class ActionReferDermatologist(Action):
         )
         for message in referral_messages(finding, language):
             dispatcher.utter_message(text=message)
-        return changed_slots(tracker, {LANGUAGE_SLOT: language})
+        return then_listen(changed_slots(tracker, {LANGUAGE_SLOT: language}))

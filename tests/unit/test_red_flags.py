@@ -394,9 +394,10 @@ def _refer(text: str, **slots) -> List[Dict]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionReferDermatologist().run(dispatcher, tracker, domain={}))
     # The referral remembers the language it spoke (when the conversation had another, or
-    # none), like every other reply; nothing else.
-    assert [event["name"] for event in events] in ([], ["language"])
-    assert all(event["value"] in ("en", "ko") and event["value"] != slots.get("language") for event in events)
+    # none), like every other reply, and ends the turn; nothing else.
+    assert [event["name"] for event in events] in (["action_listen"], ["language", "action_listen"])
+    assert events[-1]["event"] == "followup"
+    assert all(event["value"] in ("en", "ko") and event["value"] != slots.get("language") for event in events[:-1])
     return dispatcher.messages
 
 
