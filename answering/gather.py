@@ -220,20 +220,25 @@ class Retriever:
     def _asked_about_a_covered_topic(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
     ) -> bool:
-        """Whether the sentences that ask name a specific topic, or ask a broad question about
-        pores ("what actually makes pores look smaller?? ive cycled thru 6 toners"), and no
-        uncovered term, while the uncovered terms sit in the sentences around them."""
-        asked = asked_spans(text)
+        """Whether the sentences that ask (all of them, when every sentence asks) name a specific
+        topic, or ask a broad question about pores ("what actually makes pores look smaller??
+        ive cycled thru 6 toners"), and no uncovered term but one named to be set aside ("not
+        just hide them with makeup"), while the other uncovered terms sit around them."""
+        asked = asked_spans(text) or ((0, len(text)),)
+        cues = settings().understand
 
         def inside(start: int, end: int) -> bool:
             return any(a <= start and end <= b for a, b in asked)
 
+        def asked_about(start: int, end: int) -> bool:
+            # "…tighten loose pores, not just hide them with makeup": named to be set aside
+            set_aside = cues.term_set_aside.search(text[:start]) or cues.set_aside_after.match(text[end:])
+            return inside(start, end) and not set_aside
+
         def asks_broadly(start: int) -> bool:
             # Not "i use niacinamide. is it good for pores?": "it" is the uncovered term.
             return any(
-                a <= start < b
-                and cued_kind(text[a:b]) == OVERVIEW_KIND
-                and not settings().understand.refers_back.search(text[a:b])
+                a <= start < b and cued_kind(text[a:b]) == OVERVIEW_KIND and not cues.refers_back.search(text[a:b])
                 for a, b in asked
             )
 
@@ -241,25 +246,28 @@ class Retriever:
         weak = self.store.weak_topics | {generic}
         return (
             bool(asked)
-            and not any(inside(start, end) for _, start, end in terms)
+            and not any(asked_about(start, end) for _, start, end in terms)
             and any(
                 inside(m.start, m.end) and (m.topic_id not in weak or (m.topic_id == generic and asks_broadly(m.start)))
                 for m in mentions
             )
         )
 
-    def closest_item(self, text: str, facts: List[Fact]) -> Optional[Fact]:
+    def closest_item(self, text: str, facts: List[Fact], listed: Sequence[str] = ()) -> Optional[Fact]:
         """Of the last answer's items, the one a pick means ("which of those helps make
         collagen?", "그 중에 콜라겐 만드는 데 도움되는 건?"): the closest by the item fact's
-        phrasings or by how much of the pick its answer says (English lemmas weighed by idf,
-        Korean syllable pairs), since a pick quotes what the list said. None when nothing of it
-        matches any item."""
+        phrasings or by how much of the pick its answer, or what the list said of it
+        (``listed``, one text per fact), says (English lemmas weighed by idf, Korean syllable
+        pairs), since a pick quotes what the list said. None when nothing of it matches."""
         lemmas = set(content_lemmas(text))
         korean = _bigrams(hangul_only(text))
+        said_of = dict(zip((fact.id for fact in facts), listed))
 
         def closeness(fact: Fact) -> float:
-            said = self._weight(lemmas & set(content_lemmas(fact.answer))) / self._weight(lemmas) if lemmas else 0.0
-            said_ko = len(korean & _bigrams(hangul_only(fact.answer_in("ko")))) / len(korean) if korean else 0.0
+            english = f"{fact.answer} {said_of.get(fact.id, '')}"
+            hangul = hangul_only(f"{fact.answer_in('ko')} {said_of.get(fact.id, '')}")
+            said = self._weight(lemmas & set(content_lemmas(english))) / self._weight(lemmas) if lemmas else 0.0
+            said_ko = len(korean & _bigrams(hangul)) / len(korean) if korean else 0.0
             return max(self._wording(list(lemmas), fact), said, said_ko)
 
         best = max(facts, key=closeness, default=None)
@@ -308,9 +316,14 @@ class Retriever:
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
         body_words = (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words)
+        if self._settings.face_of_a_thing.search(question.text):
+            body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
+        other_subject_words = self._other_subject_words(question.text)
+        if len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words):
+            return True  # "sanding drywall: n95 or a half face respirator?"
         if body_words or self._has_korean_skin_word(question.text):
             return False  # "my dog licked my face": about the face
-        if question.another_subject or self.names_another_subject(question.text):
+        if question.another_subject or other_subject_words:
             return True  # "open pores in oak", "an engine serum for my civic"
         if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
             return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
@@ -342,10 +355,14 @@ class Retriever:
         """Whether a message names a thing of another subject that shares skin care's words
         (``other_subject_words``): the oak of "open pores in oak", the pan of "exfoliate a cast
         iron pan", the dog of "collagen for my dog's joints"."""
-        if set(content_lemmas(text)) & set(self._settings.other_subject_words):
-            return True
+        return bool(self._other_subject_words(text))
+
+    def _other_subject_words(self, text: str) -> Set[str]:
+        """The words of ``text`` that name things of another subject, English and Korean."""
+        english = set(content_lemmas(text)) & set(self._settings.other_subject_words)
         prefixes = self._settings.korean_other_subject_words
-        return any(word.startswith(prefix) for word in HANGUL_WORD.findall(text) for prefix in prefixes)
+        korean = {word for word in HANGUL_WORD.findall(text) if any(word.startswith(p) for p in prefixes)}
+        return english | korean
 
     def _foreign_korean_words(self, text: str) -> List[str]:
         """Korean words that nothing in the store begins with the same two syllables as: the

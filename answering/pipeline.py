@@ -271,8 +271,13 @@ class Assistant:
         labelled = [self.store.fact(item.fact_id) for item in items if item.label.lower() in lowered]
         if labelled:  # "which of those is the moisturising one?" naming an item as the list does
             return labelled[0]
-        item_facts = [fact for fact in (self.store.fact(item.fact_id) for item in items) if fact is not None]
-        return self.retriever.closest_item(turn.text, item_facts)
+        listed = [
+            (item_fact, said)
+            for fact in last_facts
+            for item, said in zip(fact.items, _bullets(fact))
+            if (item_fact := self.store.fact(item.fact_id)) is not None
+        ]
+        return self.retriever.closest_item(turn.text, [fact for fact, _ in listed], [said for _, said in listed])
 
     def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], last_facts: List[Fact]) -> Optional[Fact]:
         """The picked item, or the fact that gives the detail the pick asks for ("그 중에
@@ -297,3 +302,14 @@ class Assistant:
         for cue in settings().understand.language_switch.values():
             remainder = cue.sub(" ", remainder)
         return bool(self.retriever.topics_of(remainder))
+
+
+def _bullets(fact: Fact) -> List[str]:
+    """What a bulleted answer says of each of its items, English and Korean (one bullet per
+    item, in order: the build checks it); nothing for an answer that lists them in a sentence."""
+
+    def lines(text: str) -> List[str]:
+        return [line for line in text.splitlines() if line.lstrip().startswith("•")]
+
+    said = [f"{english} {korean}" for english, korean in zip(lines(fact.answer), lines(fact.answer_in("ko")))]
+    return said if len(said) == len(fact.items) else [""] * len(fact.items)

@@ -31,6 +31,9 @@ class Understand:
     language_switch: Dict[str, Pattern[str]]
     keep_language_max_words: int
     source_request: Pattern[str]
+    source_words: Pattern[str]
+    source_pointers: Pattern[str]
+    source_request_max_words: int
     ordinals: Tuple[Tuple[str, Pattern[str]], ...]
     item_reference: Pattern[str]
     refers_back: Pattern[str]
@@ -39,6 +42,7 @@ class Understand:
     named_one: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
+    term_set_aside: Pattern[str]
     overdoing_facts: Dict[str, str]
     scene_before: Pattern[str]
     scene_after: Pattern[str]
@@ -72,6 +76,7 @@ class Gather:
     korean_everyday_skin_words: Tuple[str, ...]
     korean_filler_words: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
+    face_of_a_thing: Pattern[str]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
     weights: Dict[str, float]
@@ -91,6 +96,9 @@ def _understand(raw: dict) -> Understand:
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         keep_language_max_words=raw["keep_language_max_words"],
         source_request=_compiled(raw["source_request"]),
+        source_words=_compiled(raw["source_words"]),
+        source_pointers=_compiled(raw["source_pointers"]),
+        source_request_max_words=raw["source_request_max_words"],
         ordinals=tuple((str(position), _compiled(p)) for position, p in raw["ordinals"].items()),
         item_reference=_compiled(raw["item_reference"]),
         refers_back=_compiled(raw["refers_back"]),
@@ -99,6 +107,7 @@ def _understand(raw: dict) -> Understand:
         named_one=_compiled(raw["named_one"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
+        term_set_aside=_compiled(raw["term_set_aside"]),
         overdoing_facts=dict(raw["overdoing_facts"]),
         scene_before=_compiled(raw["scene_before"]),
         scene_after=_compiled(raw["scene_after"]),
@@ -127,4 +136,5 @@ def _understand(raw: dict) -> Understand:
 def settings() -> Settings:
     raw = yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
+    gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

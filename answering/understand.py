@@ -58,7 +58,7 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     (browser, Telegram); then English."""
     cues = settings().understand
     # "출처 문장 영어로 그대로 알려줘" asks for the original sentences, which are English anyway.
-    asks_for_source = bool(cues.source_request.search(turn.text))
+    asks_for_source = asks_for_the_source(turn.text)
     for language, cue in cues.language_switch.items():
         if cue.search(turn.text) and not asks_for_source:
             return language, True
@@ -123,6 +123,16 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 
+def asks_for_the_source(text: str) -> bool:
+    """Whether a message asks where the last answer comes from: one of the source-request
+    phrasings, or a short message with a word for the source and one pointing back."""
+    cues = settings().understand
+    if cues.source_request.search(text):
+        return True
+    short = len(text.split()) <= cues.source_request_max_words
+    return short and bool(cues.source_words.search(text)) and bool(cues.source_pointers.search(text))
+
+
 def cued_kind(text: str) -> Optional[str]:
     """The kind of question its wording signals, if any."""
     return next(iter(cued_kinds(text)), None)
@@ -158,7 +168,7 @@ def understand(turn: Turn) -> Understanding:
     return Understanding(
         language=language,
         switched_language=switched,
-        wants_source=bool(cues.source_request.search(turn.text)) and not is_post,
+        wants_source=asks_for_the_source(turn.text) and not is_post,
         ordinal=_ordinal(turn.text) if turn.last_facts and not is_post else None,
         picks_item=bool(cues.item_reference.search(turn.text)) and bool(turn.last_facts),
         refers_back=bool(cues.refers_back.search(turn.text)),

@@ -99,6 +99,20 @@ def load_topics(nlu_dir: Path) -> Dict[str, dict]:
     return topics
 
 
+def item_problems(fact_id: str, fact: dict, languages: List[str]) -> List[str]:
+    """An answer that lists its items as bullets (the overviews) has one bullet per item, in
+    order, in every language: a pick ("which of those...") is matched against what the list
+    says of each item. An answer that names its items in a sentence has no bullets."""
+    items = fact.get("items") or []
+    problems = []
+    for language in languages:
+        answer = str(fact.get("answer" if language == "en" else f"answer_{language}") or "")
+        bullets = [line for line in answer.splitlines() if line.lstrip().startswith("•")]
+        if bullets and len(bullets) != len(items):
+            problems.append(f"{fact_id}: {len(items)} items but {len(bullets)} bullets in the `{language}` answer")
+    return problems
+
+
 def load_skincare_terms(nlu_dir: Path) -> List[str]:
     """Skin-care words the documents don't cover (the `skincare_term` lookup table)."""
     return [
@@ -204,6 +218,7 @@ def check_facts(
             for item in fact.get("items", [])
             if item.get("fact") not in fact_ids
         ]
+        problems += item_problems(fact_id, fact, languages)
         for source in fact.get("sources", []):
             document = documents.get(source.get("document"))
             if document is None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import List, Tuple
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 # Lemmas that carry no meaning for retrieval. spaCy's list, plus chat filler.
@@ -37,5 +38,7 @@ def _content_lemmas(text: str) -> Tuple[str, ...]:
     return tuple(
         token.lemma_
         for token in doc
-        if not (token.is_stop or token.is_punct or token.is_space) and token.lemma_ not in _EXTRA_STOP_WORDS
+        if not (token.is_stop or token.is_punct or token.is_space)
+        and token.lemma_ not in _EXTRA_STOP_WORDS
+        and token.lemma_ not in STOP_WORDS  # "makes" is no stop word, its lemma "make" is
     )

@@ -123,6 +123,10 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("코인 차트가 각질처럼 일어나는 날엔 어떻게 매매해요?", Outcome.OUT_OF_DOMAIN),
         ("barnacles all over the hull, how do I exfoliate the boat before antifouling?", Outcome.OUT_OF_DOMAIN),
         ("those blackhead suction gadgets, do they work?", Outcome.TERM_NOT_COVERED),
+        ("the face on my old wall clock has gone cloudy, how do I polish it?", Outcome.OUT_OF_DOMAIN),
+        ("for sanding drywall, is an n95 enough or do I need a half face respirator?", Outcome.OUT_OF_DOMAIN),
+        ("우리 푸들 등에 각질이 하얗게 일어나요", Outcome.OUT_OF_DOMAIN),
+        ("my dog licked my face, is that bad for my pores?", Outcome.ANSWER),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -227,3 +231,21 @@ def test_and_another_topic_asks_the_last_kind_of_question_again(retriever: Retri
         Question("and bha?", context_topics=("aha",), context_kind="frequency", is_follow_up=True)
     )
     assert result.fact is not None and "frequency" in result.fact.kinds and "bha" in result.fact.topics
+
+
+def test_an_uncovered_term_set_aside_leaves_the_question_answered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("how can I firm up loose pores for real, not just cover them with makeup?"))
+    assert result.outcome is Outcome.ANSWER and result.missing == "makeup"
+
+
+@pytest.mark.parametrize(
+    "text, context, fact_id",
+    [
+        ("ok I patted dry, then what?", ("cleansing",), "packs_order"),
+        ("물은 찬게 좋아요?", ("cleansing",), "cleansing_routine"),
+    ],
+)
+def test_short_follow_ups_ask_a_detail_of_the_subject(retriever: Retriever, text: str, context, fact_id: str) -> None:
+    """As the pipeline asks them: a follow-up is about the last answer's subject."""
+    result = retriever.retrieve(Question(text, context_topics=context, skin_context=True))
+    assert result.fact is not None and result.fact.id == fact_id

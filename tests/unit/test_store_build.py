@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.build import BuildError, build, load_documents
+from knowledge.build import BuildError, build, item_problems, load_documents
 from tests.conftest import PROJECT
 
 
@@ -132,3 +132,14 @@ def test_a_translation_that_changes_a_number_fails_the_build() -> None:
     ]
     assert translation_problems({**fact, "answer_ko": "주 1~2회 써요."}, ["en", "ko"]) == []
     assert translation_problems({**fact, "answer_ko": ""}, ["en", "ko"]) == ["x: `answer_ko` is missing"]
+
+
+def test_an_overview_needs_a_bullet_per_item_in_every_language() -> None:
+    fact = {
+        "answer": "• one\n• two",
+        "answer_ko": "• 하나",
+        "items": [{"label": "one", "fact": "a"}, {"label": "two", "fact": "b"}],
+    }
+    assert item_problems("x", fact, ["en", "ko"]) == ["x: 2 items but 1 bullets in the `ko` answer"]
+    assert item_problems("x", {**fact, "answer_ko": "• 하나\n• 둘"}, ["en", "ko"]) == []
+    assert item_problems("x", {**fact, "answer": "one and two", "answer_ko": "하나와 둘"}, ["en", "ko"]) == []

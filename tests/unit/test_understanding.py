@@ -2,7 +2,15 @@
 
 import pytest
 
-from answering.understand import Turn, conversation_language, cued_kind, questions_in, sentence_spans, small_talk_cue
+from answering.understand import (
+    Turn,
+    asks_for_the_source,
+    conversation_language,
+    cued_kind,
+    questions_in,
+    sentence_spans,
+    small_talk_cue,
+)
 
 
 def test_korean_sentences_end_without_punctuation() -> None:
@@ -73,3 +81,17 @@ def test_a_trailing_emoticon_is_no_sentence() -> None:
 
 def test_what_do_i_do_asks_how() -> None:
     assert cued_kind("so if my skin stings after a peel what do i do") == "how_to"
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("could you quote the passage behind that?", True),
+        ("show me the text that backs this up", True),
+        ("아까 그 문장 원문 그대로 보여줘", True),
+        ("what does the text on the bottle say about retinol", False),
+        ("is there a study on vitamin c and pores", False),
+    ],
+)
+def test_a_short_message_naming_the_source_and_pointing_back_asks_for_it(text: str, asks: bool) -> None:
+    assert asks_for_the_source(text) is asks
