@@ -249,3 +249,10 @@ def test_short_follow_ups_ask_a_detail_of_the_subject(retriever: Retriever, text
     """As the pipeline asks them: a follow-up is about the last answer's subject."""
     result = retriever.retrieve(Question(text, context_topics=context, skin_context=True))
     assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_at_the_same_time_pairs_only_things_used_together(retriever: Retriever) -> None:
+    state = retriever.retrieve(Question("how can my skin be oily and dry at the same time??"))
+    assert state.fact is not None and state.fact.id == "clogged_pores_effects"
+    used = retriever.retrieve(Question("can I use a collagen mask and exfoliate at the same time?"))
+    assert used.fact is not None and {"collagen_mask", "exfoliation"} <= set(used.fact.topics)
