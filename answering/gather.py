@@ -423,7 +423,12 @@ class Retriever:
         # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
         # carry their particles ("모공이"), and matching those ranks by the particle.
         fillers = set(self._settings.filler_words)
-        lemmas = [lemma for lemma in content_lemmas(text) if not HANGUL.search(lemma) and lemma not in fillers]
+        # A letter alone says nothing: the "c" of "비타민C가" once ranked by itself.
+        lemmas = [
+            lemma
+            for lemma in content_lemmas(text)
+            if not HANGUL.search(lemma) and lemma not in fillers and len(lemma) > 1
+        ]
         korean = hangul_only(text)
         scores = list(self._bm25.get_scores(lemmas))
         candidates = self.store.facts_about(topics)

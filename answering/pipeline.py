@@ -11,13 +11,14 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from answering import compose
 from answering.decide import Decision, Reply, decide
-from answering.gather import Outcome, Question, Result, Retriever, has_detail
+from answering.gather import OVERVIEW_KIND, Outcome, Question, Result, Retriever, has_detail
 from answering.settings import settings
 from answering.understand import (
     Turn,
     Understanding,
     asked_details,
     cued_kind,
+    cued_kinds,
     sentence_spans,
     small_talk_cue,
     understand,
@@ -104,7 +105,7 @@ class Assistant:
             ), "item of the last answer"
         intent = self._small_talk_intent(turn)
         small_talk = settings().understand.small_talk.get(intent)
-        if small_talk is not None and not self._asks_about_a_topic(turn):
+        if small_talk is not None and not self._asks_about_a_topic(turn) and not self._asks_more_of_the_answer(turn):
             return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
         decision, why = self._decide(turn, understanding)
         if decision.reply is Reply.ANSWER:
@@ -146,6 +147,16 @@ class Assistant:
         (a question mark, or the wording of a kind of question)."""
         topics = [topic for topic in self.retriever.topics_of(turn.text) if topic != settings().gather.generic_topic]
         return bool(topics) and ("?" in turn.text or cued_kind(turn.text) is not None)
+
+    def _asks_more_of_the_answer(self, turn: Turn) -> bool:
+        """Whether a message the NLU took for small talk asks more of the last answer: "과도하게
+        사용하면 어떤 문제가 생깁니까?" is no "what can you do?", "ㅇㅋ 하고나서는 뭐 바름??" is
+        more than "ok". It follows an answer, asks a detail or a kind of question other than a
+        broad one, and has no words of thanks, greeting or goodbye."""
+        if not turn.last_topics or small_talk_cue(turn.text) is not None:
+            return False
+        kinds = [kind for kind in cued_kinds(turn.text) if kind != OVERVIEW_KIND]
+        return bool(kinds or asked_details(turn.text))
 
     def _small_talk(self, reply: str, language: str) -> List[compose.Message]:
         """A small-talk reply; the greeting offers example questions as buttons."""

@@ -4,12 +4,17 @@ No downloaded model: a blank English pipeline with a rule-based sentencizer and 
 lemmatizer, whose tables come from the ``spacy-lookups-data`` package on PyPI.
 """
 
+import re
 from functools import lru_cache
 from typing import List, Tuple
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+
+# Where Latin letters meet Hangul in one word ("AHA나", "pores한테는": a Korean particle on an
+# English word): the two are words of their own.
+SCRIPT_BOUNDARY = re.compile(r"(?<=[A-Za-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[A-Za-z])")
 
 # Lemmas that carry no meaning for retrieval. spaCy's list, plus chat filler.
 _EXTRA_STOP_WORDS = {"?", "!", ".", ",", "pls", "please", "hi", "hey", "thanks", "'s", "’s"}
@@ -34,7 +39,7 @@ def content_lemmas(text: str) -> List[str]:
 def _content_lemmas(text: str) -> Tuple[str, ...]:
     """Cached: answering one message asks for the same text's lemmas several times (topic
     ranking, suggestions, the domain gate), and each spaCy run costs a tenth of a millisecond."""
-    doc = pipeline()(text.lower())
+    doc = pipeline()(SCRIPT_BOUNDARY.sub(" ", text).lower())
     return tuple(
         token.lemma_
         for token in doc

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from knowledge.nlp import pipeline
+from knowledge.nlp import SCRIPT_BOUNDARY, pipeline
 from knowledge.store import FactStore
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -66,7 +66,8 @@ class TopicMatcher:
         Exact lemma matches and typo matches compete on length, so "pores sagg" beats the
         exact but generic "pores"; at equal length an exact match wins.
         """
-        doc = pipeline()(text.lower())
+        spaced, origin = split_scripts(text)
+        doc = pipeline()(spaced.lower())
         candidates = [
             (end - start, 1, start, end, doc.vocab.strings[match_id], doc[start:end].text)
             for match_id, start, end in self._matcher(doc)
@@ -79,7 +80,8 @@ class TopicMatcher:
         for _, _, start, end, topic_id, alias in sorted(candidates, reverse=True):
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
-                found.append(Mention(topic_id, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), alias))
+                last = doc[end - 1].idx + len(doc[end - 1]) - 1
+                found.append(Mention(topic_id, origin[doc[start].idx], origin[last] + 1, alias))
         found += self._korean_mentions(text)
         return sorted(found, key=lambda mention: mention.start)
 
@@ -112,6 +114,22 @@ class TopicMatcher:
                 taken.append((start, end))
                 found.append(Mention(topic_id, original_index[start], original_index[end - 1] + 1, alias))
         return found
+
+
+def split_scripts(text: str) -> Tuple[str, List[int]]:
+    """``text`` with a space where Latin letters meet Hangul ("AHA나" -> "AHA 나"), and for each
+    character of the result the index of the character of ``text`` it is (a space added
+    stands for the character after it)."""
+    spaced: List[str] = []
+    origin: List[int] = []
+    cuts = {match.start() for match in SCRIPT_BOUNDARY.finditer(text)}
+    for index, char in enumerate(text):
+        if index in cuts:
+            spaced.append(" ")
+            origin.append(index)
+        spaced.append(char)
+        origin.append(index)
+    return "".join(spaced), origin
 
 
 def _plausible_typo(window: str, alias: str) -> bool:

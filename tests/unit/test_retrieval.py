@@ -256,3 +256,8 @@ def test_at_the_same_time_pairs_only_things_used_together(retriever: Retriever) 
     assert state.fact is not None and state.fact.id == "clogged_pores_effects"
     used = retriever.retrieve(Question("can I use a collagen mask and exfoliate at the same time?"))
     assert used.fact is not None and {"collagen_mask", "exfoliation"} <= set(used.fact.topics)
+
+
+def test_a_korean_particle_on_an_english_word_does_not_hide_it(retriever: Retriever) -> None:
+    text = "AHA나 BHA가 들어간 제품은 pores한테 좋아요?"
+    assert [text[m.start : m.end] for m in retriever.topic_matcher.mentions(text)] == ["AHA", "BHA", "pores"]

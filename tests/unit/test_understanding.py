@@ -95,3 +95,15 @@ def test_what_do_i_do_asks_how() -> None:
 )
 def test_a_short_message_naming_the_source_and_pointing_back_asks_for_it(text: str, asks: bool) -> None:
     assert asks_for_the_source(text) is asks
+
+
+def test_numbered_questions_are_questions_of_their_own() -> None:
+    assert questions_in("two qs: 1) how often do I exfoliate? 2) what goes on after a peel")[0] == (
+        "two qs: 1) how often do I exfoliate?",
+        "what goes on after a peel",
+    )
+
+
+@pytest.mark.parametrize("text", ["where do i even start with my pores", "what's your #1 tip for pores?"])
+def test_where_to_start_is_a_broad_question(text: str) -> None:
+    assert cued_kind(text) == "overview"
