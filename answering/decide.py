@@ -42,10 +42,18 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
     uncovered = next(
         (r.missing for r in results if r.outcome in (Outcome.TERM_NOT_COVERED, Outcome.ANSWER) and r.missing), None
     )
-    if any(r.outcome is Outcome.TERM_NOT_COVERED and r.about_the_term for r in results):
+    uncovered_results = [r for r in results if r.outcome is Outcome.TERM_NOT_COVERED]
+    if uncovered_results:
         # "does accutane shrink pores, or do they go back after the course?": a question that
-        # names nothing of its own beside one about an uncovered term asks about that term.
-        results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.names_nothing)]
+        # names nothing of its own beside one about an uncovered term asks about that term; one
+        # with no skin-care word at all ("프락셀 몇 회 받아야 돼요? 한 회당 가격대도 궁금해요")
+        # asks nothing the sources could answer.
+        about_the_term = any(r.about_the_term for r in uncovered_results)
+        results = [
+            r
+            for r in results
+            if not (r.outcome is Outcome.ANSWER and (r.says_nothing_of_skin or (about_the_term and r.names_nothing)))
+        ]
     answered = _distinct_answers(results)
     if answered:
         first = next(r for r in results if r.outcome is Outcome.ANSWER)

@@ -70,6 +70,8 @@ class Result:
     # The question named no topic, and no skin-care word or points back ("or should I get a
     # silicone-free one?", "or do they open up again?"): its topics are borrowed.
     names_nothing: bool = False
+    # ... and has no skin-care word at all ("한 회당 가격대도 궁금해요").
+    says_nothing_of_skin: bool = False
     # An uncovered term is what the question is about: it names no specific topic beside it.
     about_the_term: bool = False
 
@@ -168,10 +170,11 @@ class Retriever:
         text = _with_aliases(question.text, mentions)
         if topics:
             result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+            without_skin_words = not self._has_skin_care_words(question.text)
             result.names_nothing = borrowed and (
-                not self._has_skin_care_words(question.text)
-                or bool(settings().understand.refers_back.search(question.text))
+                without_skin_words or bool(settings().understand.refers_back.search(question.text))
             )
+            result.says_nothing_of_skin = borrowed and without_skin_words
             return result
         return self._answer_free_text(text, kind)
 

@@ -56,3 +56,4 @@ def test_the_fixtures_cover_what_the_issues_promise() -> None:
     assert "7% or higher" in by_name["a_pick_asking_a_detail_gets_the_item_that_gives_it"]
     assert "영어 원문" in by_name["the_original_sentences_asked_in_korean_stay_korean"]
     assert "붉은기" in by_name["small_talk_words_that_ask_more_of_the_answer_get_it"]
+    assert "출처:" not in by_name["a_price_question_beside_an_uncovered_treatment_gets_no_fact"]
