@@ -133,6 +133,8 @@ class Retriever:
         cued = cued_kind(question.text)
         kind = cued or question.intent_kind
         borrowed = not topics and not unknown
+        # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
+        generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
         elif self._pairs_with_context(question, topics):
@@ -171,9 +173,8 @@ class Retriever:
         if topics:
             result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
             without_skin_words = not self._has_skin_care_words(question.text)
-            result.names_nothing = borrowed and (
-                without_skin_words or bool(settings().understand.refers_back.search(question.text))
-            )
+            refers_back = bool(settings().understand.refers_back.search(question.text))
+            result.names_nothing = (borrowed and (without_skin_words or refers_back)) or (generic_only and refers_back)
             result.says_nothing_of_skin = borrowed and without_skin_words
             return result
         return self._answer_free_text(text, kind)

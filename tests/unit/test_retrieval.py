@@ -261,3 +261,8 @@ def test_at_the_same_time_pairs_only_things_used_together(retriever: Retriever) 
 def test_a_korean_particle_on_an_english_word_does_not_hide_it(retriever: Retriever) -> None:
     text = "AHA나 BHA가 들어간 제품은 pores한테 좋아요?"
     assert [text[m.start : m.end] for m in retriever.topic_matcher.mentions(text)] == ["AHA", "BHA", "pores"]
+
+
+def test_pores_alone_pointing_back_beside_an_uncovered_gadget_is_not_answered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("or do they just stretch your pores?"))
+    assert result.names_nothing

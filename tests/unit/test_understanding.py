@@ -107,3 +107,14 @@ def test_numbered_questions_are_questions_of_their_own() -> None:
 @pytest.mark.parametrize("text", ["where do i even start with my pores", "what's your #1 tip for pores?"])
 def test_where_to_start_is_a_broad_question(text: str) -> None:
     assert cued_kind(text) == "overview"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("what are the basics for keeping pores in ok shape?", "overview"),
+        ("and what happens if i go over that?", "cause"),
+    ],
+)
+def test_more_ways_to_ask_broadly_or_about_overdoing(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
