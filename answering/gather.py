@@ -86,6 +86,8 @@ class Retriever:
         self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
         self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
+        # Words that name skin itself (skin, face, nose…), not a product with other lives.
+        self._body_lemmas = store.skin_word_lemmas - set(self._settings.everyday_skin_words)
         # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
         # an English term stands alone ("niacinamide", "niacinamides"), a Korean one may carry a
         # particle ("나이아신아마이드는").
@@ -172,10 +174,11 @@ class Retriever:
         text = _with_aliases(question.text, mentions)
         if topics:
             result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
-            without_skin_words = not self._has_skin_care_words(question.text)
-            refers_back = bool(settings().understand.refers_back.search(question.text))
-            result.names_nothing = (borrowed and (without_skin_words or refers_back)) or (generic_only and refers_back)
-            result.says_nothing_of_skin = borrowed and without_skin_words
+            if borrowed or generic_only:
+                without_skin_words = borrowed and not self._has_skin_care_words(question.text)
+                refers_back = bool(settings().understand.refers_back.search(question.text))
+                result.names_nothing = without_skin_words or refers_back
+                result.says_nothing_of_skin = without_skin_words
             return result
         return self._answer_free_text(text, kind)
 
@@ -291,8 +294,7 @@ class Retriever:
     def names_skin_itself(self, text: str) -> bool:
         """Whether ``text`` names skin, a part of the face or pores (not only a product)."""
         lemmas = set(content_lemmas(text))
-        body = self.store.skin_word_lemmas - set(self._settings.everyday_skin_words)
-        return bool(lemmas & (body | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
+        return bool(lemmas & (self._body_lemmas | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
 
     def has_skin_words(self, text: str) -> bool:
         """Whether ``text`` says something about skin: a skin word, or a specific topic."""
@@ -319,7 +321,7 @@ class Retriever:
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest.
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        body_words = (lemmas - term_lemmas) & (self.store.skin_word_lemmas - everyday_skin_words)
+        body_words = (lemmas - term_lemmas) & self._body_lemmas
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
         other_subject_words = self._other_subject_words(question.text)

@@ -95,10 +95,10 @@ class Assistant:
                 compose.source_quotes(self.store, last_facts, language),
                 {"last_facts": [fact.id for fact in last_facts]},
             ), "source of the last answer"
-        listed = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
+        listed = self._listed_facts(last_facts)
         if understanding.ordinal and understanding.ordinal != "last" and int(understanding.ordinal) > len(listed) > 0:
             return Response(compose.no_such_item(listed, language)), "no such item in the last answer"
-        item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts), last_facts)
+        item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts), listed)
         if item is not None:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
@@ -216,16 +216,16 @@ class Assistant:
         cues = settings().understand
         if decision.reply is not Reply.ANSWER or not cues.overdoing.search(text):
             return decision
-        subject = decision.facts[0].topics[0]
         broader = settings().gather.broader_topics
+        subject = broader.get(decision.facts[0].topics[0], decision.facts[0].topics[0])
         overdone = {
             broader.get(topic, topic)
             for start, end in sentence_spans(text)
             if cues.overdoing.search(text[start:end])
             for topic in self.retriever.topics_of(text[start:end])
         }
-        extra = self.store.fact(cues.overdoing_facts.get(broader.get(subject, subject), ""))
-        if extra is None or extra in decision.facts or broader.get(subject, subject) not in overdone:
+        extra = self.store.fact(cues.overdoing_facts.get(subject, ""))
+        if extra is None or extra in decision.facts or subject not in overdone:
             return decision
         facts = decision.facts[:1] + [extra] + decision.facts[1:]
         most = cues.max_answered_questions
@@ -267,6 +267,10 @@ class Assistant:
             },
         )
 
+    def _listed_facts(self, last_facts: List[Fact]) -> List[Fact]:
+        """The facts behind the items the last answer listed, in order."""
+        return [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
+
     def _chosen_item(self, turn: Turn, understanding: Understanding, last_facts: List[Fact]) -> Optional[Fact]:
         """The fact behind "the second one" or "which of those is the moisturising one?",
         from the items of the last answer's list."""
@@ -290,7 +294,7 @@ class Assistant:
         ]
         return self.retriever.closest_item(turn.text, [fact for fact, _ in listed], [said for _, said in listed])
 
-    def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], last_facts: List[Fact]) -> Optional[Fact]:
+    def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], listed: List[Fact]) -> Optional[Fact]:
         """The picked item, or the fact that gives the detail the pick asks for ("그 중에
         비타민C는 농도 몇 % 이상이 좋아?": the vitamin C concentration, not what vitamin C does):
         the closest item that gives it ("what % should the vitamin one be"), else the fact of
@@ -298,9 +302,8 @@ class Assistant:
         details = asked_details(turn.text)
         if item is None or all(has_detail(item, detail) for detail in details):
             return item
-        items = [fact for fact in (self.store.fact(i.fact_id) for f in last_facts for i in f.items) if fact]
         closest = self.retriever.closest_item(
-            turn.text, [fact for fact in items if all(has_detail(fact, detail) for detail in details)]
+            turn.text, [fact for fact in listed if all(has_detail(fact, detail) for detail in details)]
         )
         if closest is not None:
             return closest
