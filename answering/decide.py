@@ -54,9 +54,12 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
             for r in results
             if not (r.outcome is Outcome.ANSWER and (r.says_nothing_of_skin or (about_the_term and r.names_nothing)))
         ]
-    answered = _distinct_answers(results)
+    if any(r.outcome is Outcome.ANSWER and not r.names_nothing for r in results):
+        # "…how can my skin be oily and dry at the same time?? what's actually going on there"
+        results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.asks_nothing_new)]
+    answered = sorted(_distinct_answers(results), key=lambda r: r.from_the_story)
     if answered:
-        first = next(r for r in results if r.outcome is Outcome.ANSWER)
+        first = answered[0]
         facts = [r.fact for r in answered if r.fact is not None]
         return Decision(
             Reply.ANSWER,

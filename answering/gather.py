@@ -51,6 +51,8 @@ class Question:
     background_topics: Sequence[str] = ()
     # The whole message says something about skin, even if this question does not.
     skin_context: bool = False
+    # The question was picked out of a long post: the story around it is its background.
+    of_a_post: bool = False
     # Answer the covered part: the uncovered term has been named already.
     ignore_uncovered: bool = False
     # The whole message is about a thing of another subject ("판젤라틴 몇 장 넣어요? 콜라겐
@@ -74,6 +76,13 @@ class Result:
     says_nothing_of_skin: bool = False
     # An uncovered term is what the question is about: it names no specific topic beside it.
     about_the_term: bool = False
+    # ... nor asks a detail or anything but what something is, at the end of a post ("what's
+    # actually going on there?", not "how often?" nor "what if I overdo it?"): beside a
+    # question that names its subject, it asks that question again.
+    asks_nothing_new: bool = False
+    # The question named only pores and was answered from the topics of the post around it: a
+    # question that names its own subject comes first.
+    from_the_story: bool = False
 
 
 class Retriever:
@@ -137,8 +146,21 @@ class Retriever:
         borrowed = not topics and not unknown
         # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
         generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
+        if borrowed and question.background_topics:
+            own = self._worded_as(question.text)
+            if own is not None:
+                # "…how can my skin be oily and dry at the same time??" at the end of a post
+                # about moisturizers asks what a fact's phrasing asks, not about moisturizers.
+                return self._answer_with(own, question.text, kind, reason="worded like its phrasing")
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
+        story_topics: List[str] = []
+        if generic_only and kind != OVERVIEW_KIND and question.of_a_post:
+            # "…is there any connection between quitting, the schedule stuff and my pores?" at
+            # the end of a post about night shifts: "pores" is what it is about, the story's
+            # topics are what it asks about.
+            story_topics = [topic for topic in question.background_topics if topic not in topics]
+            topics = story_topics + topics
         elif self._pairs_with_context(question, topics):
             # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
             # after exfoliating, "how often do I use collagen masks, and on the same day as
@@ -174,11 +196,18 @@ class Retriever:
         text = _with_aliases(question.text, mentions)
         if topics:
             result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+            result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
                 without_skin_words = borrowed and not self._has_skin_care_words(question.text)
                 refers_back = bool(settings().understand.refers_back.search(question.text))
                 result.names_nothing = without_skin_words or refers_back
                 result.says_nothing_of_skin = without_skin_words
+                result.asks_nothing_new = (
+                    question.of_a_post
+                    and without_skin_words
+                    and not asked_details(question.text)
+                    and set(cued_kinds(question.text)) <= {"what_is"}
+                )
             return result
         return self._answer_free_text(text, kind)
 
@@ -386,6 +415,24 @@ class Retriever:
         skin_words = self._settings.korean_skin_words + (self._settings.korean_everyday_skin_words if everyday else ())
         return any(word.startswith(skin) for word in HANGUL_WORD.findall(text) for skin in skin_words)
 
+    def _worded_as(self, text: str) -> Optional[Fact]:
+        """The fact one of whose phrasings a question of a post names no topic of and still
+        says in other words: two of its words or more, and a Dice overlap of at least
+        ``own_wording_min_dice`` ("how can skin be oily and dry at the same time?" and "why is
+        my skin oily but still dry and tight?")."""
+        query = set(content_lemmas(text))
+        threshold = self._settings.own_wording_min_dice
+        best = max(
+            (
+                (self._wording(list(query), fact), fact)
+                for fact in self.store.facts
+                if any(len(words & query) >= 2 for words, _ in self._phrasings[fact.id])
+            ),
+            key=lambda scored: scored[0],
+            default=None,
+        )
+        return best[1] if best is not None and best[0] >= threshold else None
+
     def _worded_like_a_fact(self, lemmas: List[str]) -> bool:
         """Whether the message holds the wording of a fact's question or paraphrase: at least
         two of its words, a skin word among them ("pores", not "tighten" and "loose" of a door
@@ -479,6 +526,17 @@ class Retriever:
         broader = [self._settings.broader_topics[topic] for topic in topics if topic in self._settings.broader_topics]
         return self.store.facts_about([topic for topic in broader if topic not in topics])
 
+    def _answer_with(self, fact: Fact, text: str, kind: Optional[str], reason: str) -> Result:
+        topics = list(fact.topics[:1])
+        return Result(
+            Outcome.ANSWER,
+            fact=fact,
+            topics=topics,
+            kind=kind,
+            suggestions=self._suggestions(text, topics, exclude=fact),
+            reason=reason,
+        )
+
     def _answer_free_text(self, text: str, kind: Optional[str]) -> Result:
         lemmas = content_lemmas(text)
         if not set(lemmas) & self.store.domain_lemmas:
@@ -492,14 +550,8 @@ class Retriever:
                 suggestions=self._suggestions(text, [], exclude=None),
                 reason=f"no topic, best BM25 {scores[best_index]:.1f}",
             )
-        best = self.store.facts[best_index]
-        return Result(
-            Outcome.ANSWER,
-            fact=best,
-            topics=list(best.topics[:1]),
-            kind=kind,
-            suggestions=self._suggestions(text, list(best.topics[:1]), exclude=best),
-            reason=f"no topic, BM25 {scores[best_index]:.1f}",
+        return self._answer_with(
+            self.store.facts[best_index], text, kind, reason=f"no topic, BM25 {scores[best_index]:.1f}"
         )
 
     def _topic_score(

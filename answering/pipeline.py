@@ -194,6 +194,7 @@ class Assistant:
                 and not several
                 and not (understanding.refers_back and turn.last_topics),
                 background_topics=background,
+                of_a_post=understanding.is_post,
                 # A follow-up is about the last answer's subject, whatever its own words.
                 skin_context=skin_context or follows_on,
                 another_subject=another_subject and several,

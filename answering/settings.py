@@ -69,6 +69,7 @@ class Gather:
     off_domain_min_foreign_words: int
     off_domain_extra_words_beside_a_term: int
     on_domain_min_wording: float
+    own_wording_min_dice: float
     everyday_skin_words: Tuple[str, ...]
     pore_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]

@@ -144,7 +144,10 @@ def cued_kinds(text: str) -> List[str]:
 
 
 def asked_details(text: str) -> List[DetailCue]:
-    return [cue for cue in settings().understand.detail_cues if cue.pattern.search(text)]
+    """The details a message asks for, read in its sentences that ask when some don't ("im
+    shiny by lunch every day. general advice for pores?" asks nothing about frequency)."""
+    asked = [text[start:end] for start, end in asked_spans(text)] or [text]
+    return [cue for cue in settings().understand.detail_cues if any(cue.pattern.search(part) for part in asked)]
 
 
 def small_talk_cue(text: str) -> Optional[str]:

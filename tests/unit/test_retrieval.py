@@ -2,6 +2,7 @@
 
 import pytest
 
+from answering.decide import decide
 from answering.gather import Outcome, Question, Retriever
 
 
@@ -266,3 +267,50 @@ def test_a_korean_particle_on_an_english_word_does_not_hide_it(retriever: Retrie
 def test_pores_alone_pointing_back_beside_an_uncovered_gadget_is_not_answered(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("or do they just stretch your pores?"))
     assert result.names_nothing
+
+
+def test_a_question_of_a_post_worded_like_a_fact_is_not_answered_from_the_story(retriever: Retriever) -> None:
+    """ "…tried gel moisturizers… how can my skin be oily and dry at the same time??": the
+    question says what a paraphrase says; the post's moisturizers are background."""
+    question = Question(
+        "i don't get how my skin can be oily and dry at the same time??",
+        background_topics=("hydration",),
+        skin_context=True,
+        of_a_post=True,
+    )
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "clogged_pores_effects"
+
+
+def test_a_question_of_a_post_naming_only_pores_asks_about_the_story(retriever: Retriever) -> None:
+    question = Question(
+        "is there any connection between quitting, the schedule stuff and my pores?",
+        background_topics=("lifestyle",),
+        skin_context=True,
+        of_a_post=True,
+    )
+    result = retriever.retrieve(question)
+    assert result.fact is not None and "lifestyle" in result.fact.topics and result.from_the_story
+    alone = retriever.retrieve(Question("is there any connection between quitting, the schedule stuff and my pores?"))
+    assert not alone.from_the_story
+
+
+def test_a_question_of_a_post_that_asks_nothing_new_is_dropped_beside_one_that_names_its_subject(
+    retriever: Retriever,
+) -> None:
+    named = retriever.retrieve(Question("how can my skin be oily and dry at the same time??", of_a_post=True))
+    again = retriever.retrieve(
+        Question("what's actually going on there", background_topics=("hydration",), skin_context=True, of_a_post=True)
+    )
+    assert again.asks_nothing_new and not named.asks_nothing_new
+    assert [fact.id for fact in decide([named, again], 2, understood_by_nlu=True).facts] == ["clogged_pores_effects"]
+
+
+def test_an_answer_from_the_story_comes_after_the_named_question(retriever: Retriever) -> None:
+    story = retriever.retrieve(
+        Question("my pores on my nose look WORSE??", background_topics=("exfoliation",), of_a_post=True)
+    )
+    named = retriever.retrieve(Question("how many times a week am i supposed to exfoliate", of_a_post=True))
+    assert story.from_the_story
+    facts = decide([story, named], 2, understood_by_nlu=True).facts
+    assert facts[0].id == "exfoliation_frequency"

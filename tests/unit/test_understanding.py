@@ -4,6 +4,7 @@ import pytest
 
 from answering.understand import (
     Turn,
+    asked_details,
     asks_for_the_source,
     conversation_language,
     cued_kind,
@@ -118,3 +119,14 @@ def test_where_to_start_is_a_broad_question(text: str) -> None:
 )
 def test_more_ways_to_ask_broadly_or_about_overdoing(text: str, kind: str) -> None:
     assert cued_kind(text) == kind
+
+
+def test_a_detail_is_read_from_the_sentences_that_ask() -> None:
+    assert asked_details("my nose n cheeks have massive pores and im shiny by lunch every day. general advice?") == []
+    asked = asked_details("i exfoliate on sundays. can i do it every day?")
+    assert [cue.reply for cue in asked] == ["detail_frequency"]
+
+
+def test_whats_after_also_starts_a_question() -> None:
+    questions, _ = questions_in("are saggy pores just aging? also dumb q but whats the best way to dry my face")
+    assert len(questions) == 2
