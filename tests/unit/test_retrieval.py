@@ -128,6 +128,9 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("for sanding drywall, is an n95 enough or do I need a half face respirator?", Outcome.OUT_OF_DOMAIN),
         ("우리 푸들 등에 각질이 하얗게 일어나요", Outcome.OUT_OF_DOMAIN),
         ("my dog licked my face, is that bad for my pores?", Outcome.ANSWER),
+        ("how do i unlock the new skin in the battle pass? it still says locked", Outcome.OUT_OF_DOMAIN),
+        ("how long should blood clot before I centrifuge it to collect the serum?", Outcome.OUT_OF_DOMAIN),
+        ("what's the overall game plan for pores, daily vs weekly?", Outcome.ANSWER),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:

@@ -90,6 +90,7 @@ def test_what_do_i_do_asks_how() -> None:
         ("could you quote the passage behind that?", True),
         ("show me the text that backs this up", True),
         ("아까 그 문장 원문 그대로 보여줘", True),
+        ("원본 문장 좀 보여주세요", True),
         ("what does the text on the bottle say about retinol", False),
         ("is there a study on vitamin c and pores", False),
     ],
@@ -130,3 +131,12 @@ def test_a_detail_is_read_from_the_sentences_that_ask() -> None:
 def test_whats_after_also_starts_a_question() -> None:
     questions, _ = questions_in("are saggy pores just aging? also dumb q but whats the best way to dry my face")
     assert len(questions) == 2
+
+
+def test_two_periods_end_a_korean_sentence() -> None:
+    text = "루틴은 바꾼게 없어서 환경 탓인가 싶기도 하고.. 습도 같은 환경도 모공이랑 관계가 있나요?"
+    assert [text[start:end] for start, end in sentence_spans(text)][-1] == "습도 같은 환경도 모공이랑 관계가 있나요?"
+
+
+def test_where_of_a_korean_follow_up_asks_for_the_place() -> None:
+    assert [cue.reply for cue in asked_details("어디어디 하면 되는데")] == ["detail_location"]
