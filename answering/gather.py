@@ -172,6 +172,11 @@ class Retriever:
             cued = kind  # ... as its wording asked it
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
+            listing = None if unknown else self._overview_listing(topics)
+            if listing is not None:
+                # "so if it's genetic can i still do anything about it?": what helps, from the
+                # overview that lists genetics among the things that decide how pores look.
+                return self._answer_with(listing, question.text, kind, reason=f"the overview listing {topics[0]}")
             # "what should I use after a peel?" sounds broad but is about one topic: the next cue
             kind = next((k for k in cued_kinds(question.text) if k != OVERVIEW_KIND), question.intent_kind)
         if unknown and self._asked_about_a_covered_topic(question.text, terms, mentions):
@@ -210,6 +215,17 @@ class Retriever:
                 )
             return result
         return self._answer_free_text(text, kind)
+
+    def _overview_listing(self, topics: List[str]) -> Optional[Fact]:
+        """For a broad question about conditions only (genetics, aging, the sun: the store's
+        weak topics), the first overview one of whose items is about one of them."""
+        if not topics or not set(topics) <= self.store.weak_topics | {self._settings.generic_topic}:
+            return None
+        for overview in (fact for fact in self.store.facts if OVERVIEW_KIND in fact.kinds):
+            listed = [self.store.fact(item.fact_id) for item in overview.items]
+            if any(fact is not None and fact.topics[0] in topics for fact in listed):
+                return overview
+        return None
 
     def _not_set_aside(self, text: str, mentions: List[Mention]) -> List[Mention]:
         """The mentions but those named only to be set aside ("besides vit c, what else

@@ -317,3 +317,15 @@ def test_an_answer_from_the_story_comes_after_the_named_question(retriever: Retr
     assert story.from_the_story
     facts = decide([story, named], 2, understood_by_nlu=True).facts
     assert facts[0].id == "exfoliation_frequency"
+
+
+def test_what_helps_despite_a_condition_is_the_overview_that_lists_it(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("so if it's genetic can i still do anything about it"))
+    assert result.fact is not None and result.fact.id == "overview_less_visible_pores"
+    peel = retriever.retrieve(Question("what should I use after a peel?"))
+    assert peel.fact is not None and peel.fact.id == "acid_cosmetics_after_peeling"
+
+
+def test_a_cleansing_gadget_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("do i need a foreo luna or is that a scam"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "foreo luna"
