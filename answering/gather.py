@@ -218,12 +218,13 @@ class Retriever:
 
     def _overview_listing(self, topics: List[str]) -> Optional[Fact]:
         """For a broad question about conditions only (genetics, aging, the sun: the store's
-        weak topics), the first overview one of whose items is about one of them."""
+        weak topics), the first overview one of whose items is about one of them: "what should
+        someone my age be doing?" gets what makes pores less visible, anti-aging care among it."""
         if not topics or not set(topics) <= self.store.weak_topics | {self._settings.generic_topic}:
             return None
         for overview in (fact for fact in self.store.facts if OVERVIEW_KIND in fact.kinds):
             listed = [self.store.fact(item.fact_id) for item in overview.items]
-            if any(fact is not None and fact.topics[0] in topics for fact in listed):
+            if any(fact is not None and set(fact.topics) & set(topics) for fact in listed):
                 return overview
         return None
 
@@ -366,7 +367,9 @@ class Retriever:
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest.
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        body_words = (lemmas - term_lemmas) & self._body_lemmas
+        # A term with a body word in it is about the body ("blackhead extractor loops"); a term
+        # that is only a product form ("toner") has none: body words leave those out.
+        body_words = lemmas & self._body_lemmas
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
         other_subject_words = self._other_subject_words(question.text)
@@ -380,6 +383,10 @@ class Retriever:
             return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
         if unknown and (lemmas - term_lemmas) & everyday_skin_words:
             return False  # "snail mucin for pores?"
+        if self._asks_what_its_facts_give(
+            question.text, [m.topic_id for m in mentions if m.topic_id not in everyday_topics]
+        ):
+            return False  # "when does collagen start dropping off?": collagen's facts give the age
         # "oil" or "sun" beside one word of another subject is that subject ("my car oil"); a
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted,
         # and so does a term the sources don't cover ("toner for my laser printer").
@@ -693,7 +700,26 @@ class Retriever:
         and "my sources don't cover cold" would be a worse answer than the real one."""
         if self._terms is None:
             return []
-        return [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text)]
+        spans = [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text)]
+        if not spans:
+            return []
+        mentions = self.topic_matcher.mentions(text)
+        return [span for span in spans if not self._carried_by_a_topic(text, span, mentions)]
+
+    def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:
+        """Whether a question asks a detail (an age, how often...) that a fact of its topics gives."""
+        details = asked_details(text)
+        return bool(details) and any(
+            has_detail(fact, detail) for fact in self.store.facts_about(topics) for detail in details
+        )
+
+    def _carried_by_a_topic(self, text: str, span: Tuple[str, int, int], mentions: List[Mention]) -> bool:
+        """Whether a term is only the form a topic named right before it comes in: "my AHA
+        toner", "비타민c 앰플" are AHA and vitamin C, not toners and ampoules."""
+        term, start, _ = span
+        forms = set(self._settings.everyday_skin_words) | set(self._settings.korean_everyday_skin_words)
+        is_a_form = term.lower() in forms or term.lower().removesuffix("s") in forms
+        return is_a_form and any(m.end <= start and not text[m.end : start].strip() for m in mentions)
 
     def _weight(self, words: Set[str]) -> float:
         """Words weighed by BM25's idf (a word no fact uses like the rarest one). ``math.fsum``

@@ -329,3 +329,28 @@ def test_what_helps_despite_a_condition_is_the_overview_that_lists_it(retriever:
 def test_a_cleansing_gadget_is_not_covered(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("do i need a foreo luna or is that a scam"))
     assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "foreo luna"
+
+
+@pytest.mark.parametrize(
+    "text, topic", [("is it ok with my AHA toner?", "aha"), ("비타민c 앰플 몇 % 써야 돼?", "vitamin_c")]
+)
+def test_a_product_form_after_a_topic_is_that_topic(retriever: Retriever, text: str, topic: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None and topic in result.fact.topics
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("when does collagen start dropping off? asking for my 34 yo self", Outcome.ANSWER),
+        ("how do i use one of those metal blackhead extractor loops without scarring myself", Outcome.TERM_NOT_COVERED),
+        ("is there anything in everyday life that makes pores better or worse?", Outcome.ANSWER),
+    ],
+)
+def test_a_detail_a_topic_gives_or_a_term_with_a_body_word_is_about_skin(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_what_someone_my_age_should_do_is_the_overview_listing_aging(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("what should someone my age be doing about it"))
+    assert result.fact is not None and result.fact.id == "overview_less_visible_pores"
