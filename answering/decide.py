@@ -24,7 +24,7 @@ class Reply(Enum):
 @dataclass
 class Decision:
     reply: Reply
-    facts: List[Fact] = field(default_factory=list)  # the answers, in the order asked
+    facts: List[Fact] = field(default_factory=list)  # the answers, in the order asked (from the story last)
     uncovered: Optional[str] = None  # a term the sources don't cover, named in the reply
     detail: Optional[str] = None  # the reply key of a detail the sources don't give
     topic: Optional[str] = None  # the topic that detail was asked about

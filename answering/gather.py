@@ -76,9 +76,9 @@ class Result:
     says_nothing_of_skin: bool = False
     # An uncovered term is what the question is about: it names no specific topic beside it.
     about_the_term: bool = False
-    # ... nor asks a detail or anything but what something is, at the end of a post ("what's
-    # actually going on there?", not "how often?" nor "what if I overdo it?"): beside a
-    # question that names its subject, it asks that question again.
+    # A borrowed question of a post with no skin-care word that asks no detail and nothing but
+    # what something is ("what's actually going on there?", not "how often?" nor "what if I
+    # overdo it?"): beside a question that names its subject, it asks that question again.
     asks_nothing_new: bool = False
     # The question named only pores and was answered from the topics of the post around it: a
     # question that names its own subject comes first.
@@ -97,6 +97,8 @@ class Retriever:
         self._rarest_idf = max(self._idf.values(), default=1.0)
         # Words that name skin itself (skin, face, nose…), not a product with other lives.
         self._body_lemmas = store.skin_word_lemmas - set(self._settings.everyday_skin_words)
+        # What a product comes as ("toner", "앰플"): after a topic, the form of that topic.
+        self._product_forms = set(self._settings.everyday_skin_words) | set(self._settings.korean_everyday_skin_words)
         # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
         # an English term stands alone ("niacinamide", "niacinamides"), a Korean one may carry a
         # particle ("나이아신아마이드는").
@@ -150,12 +152,13 @@ class Retriever:
             own = self._worded_as(question.text)
             if own is not None:
                 # "…how can my skin be oily and dry at the same time??" at the end of a post
-                # about moisturizers asks what a fact's phrasing asks, not about moisturizers.
+                # about moisturizers asks what a fact's phrasing asks, not about moisturizers;
+                # so does "…and where on the face does dead keratin build up" after a gadget.
                 return self._answer_with(own, question.text, kind, reason="worded like its phrasing")
+        story_topics: List[str] = []
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
-        story_topics: List[str] = []
-        if generic_only and kind != OVERVIEW_KIND and question.of_a_post:
+        elif generic_only and kind != OVERVIEW_KIND and question.of_a_post:
             # "…is there any connection between quitting, the schedule stuff and my pores?" at
             # the end of a post about night shifts: "pores" is what it is about, the story's
             # topics are what it asks about.
@@ -172,7 +175,8 @@ class Retriever:
             cued = kind  # ... as its wording asked it
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
-            listing = None if unknown else self._overview_listing(topics)
+            # Only for a condition the question names itself, not one it borrowed.
+            listing = None if unknown or borrowed else self._overview_listing(topics)
             if listing is not None:
                 # "so if it's genetic can i still do anything about it?": what helps, from the
                 # overview that lists genetics among the things that decide how pores look.
@@ -357,19 +361,20 @@ class Retriever:
         모공 in it, has words that no source, fact or topic uses ("car", "sink"): at least
         ``off_domain_min_foreign_words`` of them, one more where a word with other lives is
         there, two more beside an uncovered term, one more in Korean, since one stray word ("how
-        often should I exfoliate in winter?") is no other subject."""
+        often should I exfoliate in winter?") is no other subject. A term with a body word in it
+        ("blackhead extractor") and a question asking a detail that a fact of its topics gives
+        ("when does collagen start dropping off?") are about skin."""
         if question.skin_context:
             return False
         everyday_topics = set(self._settings.everyday_topics)
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in mentions):
             return False
         lemmas = set(content_lemmas(question.text))
-        # An uncovered term may be a skin word itself ("toner"): what counts is the rest.
+        # An uncovered term may be a skin word itself ("toner"): what counts is the rest, unless
+        # the term has a body word in it (below).
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        # A term with a body word in it is about the body ("blackhead extractor loops"); a term
-        # that is only a product form ("toner") has none: body words leave those out.
-        body_words = lemmas & self._body_lemmas
+        body_words = (lemmas - term_lemmas) & self._body_lemmas
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
         other_subject_words = self._other_subject_words(question.text)
@@ -377,6 +382,8 @@ class Retriever:
             return True  # "sanding drywall: n95 or a half face respirator?"
         if body_words or self._has_korean_skin_word(question.text):
             return False  # "my dog licked my face": about the face
+        if term_lemmas & self._body_lemmas and len(other_subject_words) < 2:
+            return False  # "metal blackhead extractor loops": a term with a body word is about the body
         if question.another_subject or other_subject_words:
             return True  # "open pores in oak", "an engine serum for my civic"
         if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
@@ -439,10 +446,10 @@ class Retriever:
         return any(word.startswith(skin) for word in HANGUL_WORD.findall(text) for skin in skin_words)
 
     def _worded_as(self, text: str) -> Optional[Fact]:
-        """The fact one of whose phrasings a question of a post names no topic of and still
-        says in other words: two of its words or more, and a Dice overlap of at least
-        ``own_wording_min_dice`` ("how can skin be oily and dry at the same time?" and "why is
-        my skin oily but still dry and tight?")."""
+        """The fact that a question naming no topic asks about in other words: one of its
+        phrasings shares two words or more with the question, and its idf-weighted Dice overlap
+        is at least ``own_wording_min_dice`` ("how can skin be oily and dry at the same time?"
+        and "why is my skin oily but still dry and tight?")."""
         query = set(content_lemmas(text))
         threshold = self._settings.own_wording_min_dice
         best = max(
@@ -717,7 +724,7 @@ class Retriever:
         """Whether a term is only the form a topic named right before it comes in: "my AHA
         toner", "비타민c 앰플" are AHA and vitamin C, not toners and ampoules."""
         term, start, _ = span
-        forms = set(self._settings.everyday_skin_words) | set(self._settings.korean_everyday_skin_words)
+        forms = self._product_forms
         is_a_form = term.lower() in forms or term.lower().removesuffix("s") in forms
         return is_a_form and any(m.end <= start and not text[m.end : start].strip() for m in mentions)
 

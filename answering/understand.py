@@ -74,8 +74,10 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     return DEFAULT_LANGUAGE, False
 
 
-def sentence_spans(text: str) -> List[Tuple[int, int]]:
-    """Where the sentences of a message are. spaCy's sentencizer splits at punctuation; Korean
+@lru_cache(maxsize=256)
+def sentence_spans(text: str) -> Tuple[Tuple[int, int], ...]:
+    """Where the sentences of a message are (cached: the questions of a message, the details it
+    asks and the overdoing cue all read them). spaCy's sentencizer splits at punctuation; Korean
     chat often has none and ends a sentence with its verb ending or with ㅠㅠ / ㅋㅋ / …
     ("시작했어요ㅠㅠ 근데 매일 쓰면 따가운 느낌도 있고… 몇 번이 적당해요?"), so a sentence with
     Hangul is split there too (``korean_sentence_break`` in data/answering.yml)."""
@@ -89,7 +91,7 @@ def sentence_spans(text: str) -> List[Tuple[int, int]]:
                 start = sent.start_char + found.end()
         spans.append((start, sent.end_char))
     # A sentence has words: "ㅠ" or "!!" after a question is not one.
-    return [(start, end) for start, end in spans if _WORDS.search(text[start:end])]
+    return tuple((start, end) for start, end in spans if _WORDS.search(text[start:end]))
 
 
 def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
