@@ -257,8 +257,12 @@ class Retriever:
     def _pairs_with_context(self, question: Question, topics: List[str]) -> bool:
         """Whether a question asks about its topic together with the conversation's or the
         message's other subject: it has the wording of a combination ("same day as my acid
-        exfoliant?") and names one subject (an acid exfoliant is exfoliation), or follows on."""
-        if not settings().understand.combination.search(question.text):
+        exfoliant?") and names one subject (an acid exfoliant is exfoliation), or follows on;
+        or it follows an answer and asks what to do if something happens ("하다가 자극오면요?")."""
+        cues = settings().understand
+        if question.context_topics and cues.condition.search(question.text):
+            return True
+        if not cues.combination.search(question.text):
             return False
         broader = self._settings.broader_topics
         return question.is_follow_up or len({broader.get(topic, topic) for topic in topics}) == 1
@@ -527,7 +531,8 @@ class Retriever:
                     suggestions=self._suggestions(text, topics, exclude=None),
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
-        if len(topics) >= 2 and settings().understand.combination.search(text):
+        cues = settings().understand
+        if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text)):
             # "same day as my exfoliant?" after collagen masks: a fact about both, if any.
             candidates = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2] or candidates
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):

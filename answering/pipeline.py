@@ -178,6 +178,9 @@ class Assistant:
         # when it points back ("how long does that take?"): guessing that "blah" means "tell
         # me more about collagen masks" would answer the wrong question.
         follows_on = bool(turn.last_topics) and self._follows_on(turn, understanding)
+        names_a_topic_in_context = (
+            bool(turn.last_topics) and not another_subject and bool(self.retriever.topics_of(turn.text))
+        )
         uses_context = follows_on or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         results: List[Result] = []
         for text in questions:
@@ -195,8 +198,10 @@ class Assistant:
                 and not (understanding.refers_back and turn.last_topics),
                 background_topics=background,
                 of_a_post=understanding.is_post,
-                # A follow-up is about the last answer's subject, whatever its own words.
-                skin_context=skin_context or follows_on,
+                # A follow-up is about the last answer's subject, whatever its own words; so is
+                # a longer message that names a topic in a conversation about skin ("각질제거도
+                # 같이 하고 있는데 … 순서나 날짜 어떻게 잡아요?"), unless it names another subject.
+                skin_context=skin_context or follows_on or names_a_topic_in_context,
                 another_subject=another_subject and several,
             )
             results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))

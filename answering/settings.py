@@ -38,6 +38,7 @@ class Understand:
     item_reference: Pattern[str]
     refers_back: Pattern[str]
     combination: Pattern[str]
+    condition: Pattern[str]
     overdoing: Pattern[str]
     named_one: Pattern[str]
     set_aside_before: Pattern[str]
@@ -104,6 +105,7 @@ def _understand(raw: dict) -> Understand:
         item_reference=_compiled(raw["item_reference"]),
         refers_back=_compiled(raw["refers_back"]),
         combination=_compiled(raw["combination"]),
+        condition=_compiled(raw["condition"]),
         overdoing=_compiled(raw["overdoing"]),
         named_one=_compiled(raw["named_one"]),
         set_aside_before=_compiled(raw["set_aside_before"]),

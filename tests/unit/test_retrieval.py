@@ -4,8 +4,10 @@ from dataclasses import replace
 
 import pytest
 
+from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Retriever
+from answering.understand import Turn
 
 
 @pytest.mark.parametrize(
@@ -360,3 +362,21 @@ def test_what_someone_my_age_should_do_is_the_overview_listing_aging(retriever: 
 
 def test_a_term_with_a_body_word_beside_a_thing_of_another_subject_is_not_skin(retriever: Retriever) -> None:
     assert retriever.retrieve(Question("face brush for cleaning my car wheels?")).outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize("text", ["하다가 따갑거나 자극오면요?", "what if my skin gets irritated?"])
+def test_what_to_do_if_something_happens_is_asked_of_the_last_subject(retriever: Retriever, text: str) -> None:
+    question = Question(text, context_topics=("collagen_mask", "exfoliation"), skin_context=True)
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "exfoliation_irritation"
+
+
+def test_a_longer_message_naming_a_topic_in_a_conversation_about_skin_is_about_skin() -> None:
+    turn = Turn(
+        "각질제거도 같이 하고 있는데 둘이 같이 할땐 순서나 날짜 어떻게 잡아요?",
+        "ask_how_to",
+        last_topics=("collagen_mask",),
+        last_kind="frequency",
+        last_facts=("collagen_mask_frequency",),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_with_collagen_mask"]
