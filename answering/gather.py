@@ -533,8 +533,19 @@ class Retriever:
                 )
         cues = settings().understand
         if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text)):
-            # "same day as my exfoliant?" after collagen masks: a fact about both, if any.
-            candidates = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2] or candidates
+            # "same day as my exfoliant?" after collagen masks: a fact about both, if any; "my AHA
+            # and a collagen mask on the same day": AHA is an exfoliant, so the fact about
+            # exfoliating and collagen masks (two subjects, each topic as its broader one).
+            asked = self._subjects(topics)
+            candidates = (
+                [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
+                or [
+                    fact
+                    for fact in self.store.facts_about(list(asked))
+                    if len(self._subjects(fact.topics) & asked) >= 2
+                ]
+                or candidates
+            )
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
             candidates += [
                 fact
@@ -554,6 +565,11 @@ class Retriever:
             suggestions=self._suggestions(text, topics, exclude=best),
             reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}",
         )
+
+    def _subjects(self, topics: Sequence[str]) -> Set[str]:
+        """The topics as their broader subjects (AHA -> exfoliation)."""
+        broader = self._settings.broader_topics
+        return {broader.get(topic, topic) for topic in topics}
 
     def _broader_facts(self, topics: List[str]) -> List[Fact]:
         """The facts of the broader topics of ``topics`` (AHA -> exfoliation): "what happens if

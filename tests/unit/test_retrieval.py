@@ -380,3 +380,8 @@ def test_a_longer_message_naming_a_topic_in_a_conversation_about_skin_is_about_s
         last_facts=("collagen_mask_frequency",),
     )
     assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_with_collagen_mask"]
+
+
+def test_an_ingredient_paired_with_a_product_is_paired_as_its_broader_subject(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("can i do my aha and a collagen mask on the same day"))
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
