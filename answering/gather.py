@@ -117,13 +117,14 @@ class Retriever:
         }
 
     def retrieve(self, question: Question) -> Result:
-        terms = [] if question.ignore_uncovered else self._term_spans(question.text)
+        named = self.topic_matcher.mentions(question.text)
+        terms = [] if question.ignore_uncovered else self._term_spans(question.text, named)
         mentions = self._not_set_aside(
             question.text,
             [  # "hyaluronic acid" is a term of its own, not the topic "acids"; "blackhead
                 # suction gadgets" are suction gadgets, not blackheads
                 m
-                for m in self.topic_matcher.mentions(question.text)
+                for m in named
                 if not any(start <= m.start and m.end <= end for _, start, end in terms)
                 and not any(question.text[m.end : start].isspace() for _, start, _ in terms)
             ],
@@ -264,8 +265,7 @@ class Retriever:
             return True
         if not cues.combination.search(question.text):
             return False
-        broader = self._settings.broader_topics
-        return question.is_follow_up or len({broader.get(topic, topic) for topic in topics}) == 1
+        return question.is_follow_up or len(self._subjects(topics)) == 1
 
     def _main_first(self, text: str, mentions: List[Mention]) -> List[Mention]:
         """The mentions in order, those of a clause that only sets the scene last: "after
@@ -557,14 +557,8 @@ class Retriever:
         best = max(
             candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean)
         )
-        return Result(
-            Outcome.ANSWER,
-            fact=best,
-            topics=topics,
-            kind=kind,
-            suggestions=self._suggestions(text, topics, exclude=best),
-            reason=f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}",
-        )
+        reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
+        return self._answer_with(best, text, kind, reason, topics)
 
     def _subjects(self, topics: Sequence[str]) -> Set[str]:
         """The topics as their broader subjects (AHA -> exfoliation)."""
@@ -577,8 +571,11 @@ class Retriever:
         broader = [self._settings.broader_topics[topic] for topic in topics if topic in self._settings.broader_topics]
         return self.store.facts_about([topic for topic in broader if topic not in topics])
 
-    def _answer_with(self, fact: Fact, text: str, kind: Optional[str], reason: str) -> Result:
-        topics = list(fact.topics[:1])
+    def _answer_with(
+        self, fact: Fact, text: str, kind: Optional[str], reason: str, topics: Optional[List[str]] = None
+    ) -> Result:
+        """An answer with ``fact``; ``topics`` (what a follow-up will refer to) default to its own first."""
+        topics = topics or list(fact.topics[:1])
         return Result(
             Outcome.ANSWER,
             fact=fact,
@@ -719,9 +716,9 @@ class Retriever:
 
     def uncovered_terms(self, text: str) -> List[str]:
         """The skin-care terms of ``text`` that the sources don't cover, as written."""
-        return [term for term, _, _ in self._term_spans(text)]
+        return [term for term, _, _ in self._term_spans(text, self.topic_matcher.mentions(text))]
 
-    def _term_spans(self, text: str) -> List[Tuple[str, int, int]]:
+    def _term_spans(self, text: str, mentions: List[Mention]) -> List[Tuple[str, int, int]]:
         """Skin-care terms from the curated list that the documents don't cover, with spans.
 
         Only the list counts: the NLU also tags everyday words as `topic` ("cold water"),
@@ -729,9 +726,6 @@ class Retriever:
         if self._terms is None:
             return []
         spans = [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text)]
-        if not spans:
-            return []
-        mentions = self.topic_matcher.mentions(text)
         return [span for span in spans if not self._carried_by_a_topic(text, span, mentions)]
 
     def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:

@@ -276,15 +276,15 @@ def test_pores_alone_pointing_back_beside_an_uncovered_gadget_is_not_answered(re
     assert result.names_nothing
 
 
+def _of_a_post(text: str, *story_topics: str) -> Question:
+    """A question as the pipeline picks it out of a long post about ``story_topics``."""
+    return Question(text, background_topics=story_topics, skin_context=True, of_a_post=True)
+
+
 def test_a_question_of_a_post_worded_like_a_fact_is_not_answered_from_the_story(retriever: Retriever) -> None:
     """ "…tried gel moisturizers… how can my skin be oily and dry at the same time??": the
     question says what a paraphrase says; the post's moisturizers are background."""
-    question = Question(
-        "i don't get how my skin can be oily and dry at the same time??",
-        background_topics=("hydration",),
-        skin_context=True,
-        of_a_post=True,
-    )
+    question = _of_a_post("i don't get how my skin can be oily and dry at the same time??", "hydration")
     result = retriever.retrieve(question)
     assert result.fact is not None and result.fact.id == "clogged_pores_effects"
     alone = retriever.retrieve(replace(question, background_topics=(), of_a_post=False))
@@ -292,12 +292,7 @@ def test_a_question_of_a_post_worded_like_a_fact_is_not_answered_from_the_story(
 
 
 def test_a_question_of_a_post_naming_only_pores_asks_about_the_story(retriever: Retriever) -> None:
-    question = Question(
-        "is there any connection between quitting, the schedule stuff and my pores?",
-        background_topics=("lifestyle",),
-        skin_context=True,
-        of_a_post=True,
-    )
+    question = _of_a_post("is there any connection between quitting, the schedule stuff and my pores?", "lifestyle")
     result = retriever.retrieve(question)
     assert result.fact is not None and "lifestyle" in result.fact.topics and result.from_the_story
 
@@ -306,9 +301,7 @@ def test_a_question_of_a_post_that_asks_nothing_new_is_dropped_beside_one_that_n
     retriever: Retriever,
 ) -> None:
     named = retriever.retrieve(Question("how can my skin be oily and dry at the same time??", of_a_post=True))
-    again = retriever.retrieve(
-        Question("what's actually going on there", background_topics=("hydration",), skin_context=True, of_a_post=True)
-    )
+    again = retriever.retrieve(_of_a_post("what's actually going on there", "hydration"))
     assert again.asks_nothing_new and not named.asks_nothing_new
     assert [fact.id for fact in decide([named, again], 2, understood_by_nlu=True).facts] == ["clogged_pores_effects"]
 
