@@ -247,11 +247,15 @@ class Assistant:
 
     def _about_the_last_uncovered_term(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a very short question that names no topic right after one about a term the
-        sources don't cover ("모공 보톡스 맞으면 줄어들어? 얼마나 가요?"), that question's result:
-        it asks about the same thing, not about whatever else the message names. A longer one
-        ("…and what temp water should I wash with?") asks its own question."""
-        short = len(text.split()) <= settings().understand.same_subject_max_words
-        if short and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
+        sources don't cover ("모공 보톡스 맞으면 줄어들어? 얼마나 가요?"), or one that points back
+        at it ("my grandma swears witch hazel tightens pores. does it actually work or is it an
+        old wives tale"), that question's result: it asks about the same thing, not about
+        whatever else the message names. A longer one ("…and what temp water should I wash
+        with?") asks its own question."""
+        cues = settings().understand
+        short = len(text.split()) <= cues.same_subject_max_words
+        same = short or bool(cues.points_at_the_term.search(text))
+        if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
             return results[-1]
         return None
 

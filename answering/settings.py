@@ -55,6 +55,7 @@ class Understand:
     long_message_words: int
     follow_up_max_words: int
     same_subject_max_words: int
+    points_at_the_term: Pattern[str]
     kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
     detail_cues: Tuple[DetailCue, ...]
 
@@ -81,6 +82,7 @@ class Gather:
     face_of_a_thing: Pattern[str]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
+    cause_topics: Tuple[str, ...]
     weights: Dict[str, float]
 
 
@@ -122,6 +124,7 @@ def _understand(raw: dict) -> Understand:
         long_message_words=raw["long_message_words"],
         follow_up_max_words=raw["follow_up_max_words"],
         same_subject_max_words=raw["same_subject_max_words"],
+        points_at_the_term=_compiled(raw["points_at_the_term"]),
         kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
         detail_cues=tuple(
             DetailCue(

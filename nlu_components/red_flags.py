@@ -108,6 +108,12 @@ class RedFlagOverride(GraphComponent):
             # rules still do). It scored 0.91 once: "my face" is common in symptom stories.
             "location_question": r"^\W*((and|so|ok|okay|also|then)\W+)?where\b",
             "location_question_max_words": 6,
+            # Nor does a short question about what might happen ("and if my face gets kinda red
+            # after?", "what if it stings a bit?"): it asks about a possibility, as follow-ups
+            # to an answer about exfoliating do; it scored 0.89 once. No symptom example starts
+            # this way, and the rules still catch every sign in it ("what if it swells").
+            "hypothetical_question": r"^\W*((and|so|but|ok|okay|also|then)\W+)*(what\s+)?if\b(?! anything)",
+            "hypothetical_question_max_words": 12,
             "folds": 5,
             "max_word_ngram": 2,
             "min_char_ngram": 1,
@@ -223,7 +229,7 @@ class RedFlagOverride(GraphComponent):
         it was trained on; scored by its sentences alone, one line of a story ("i haven't
         changed my products at all") did. The symptom posts of the held-out sets score 0.74
         or more both ways; the ordinary posts never did both (README, "Red flags")."""
-        if self._scorer is None or not text or self._asks_where(text):
+        if self._scorer is None or not text or self._asks_rather_than_tells(text):
             return None
         column = self._scorer.classes.index(SYMPTOM)
         whole = float(self._scorer.predict_proba(text)[column])
@@ -232,9 +238,14 @@ class RedFlagOverride(GraphComponent):
         parts = [part for part in SENTENCE_END.split(text) if part.strip()] or [text]
         return min(whole, max(float(self._scorer.predict_proba(part)[column]) for part in parts))
 
-    def _asks_where(self, text: Text) -> bool:
-        short = len(text.split()) <= self._config["location_question_max_words"]
-        return short and re.search(self._config["location_question"], text, re.IGNORECASE) is not None
+    def _asks_rather_than_tells(self, text: Text) -> bool:
+        """A short question about where, or about what might happen: no description."""
+        words = len(text.split())
+        return any(
+            words <= self._config[f"{question}_max_words"]
+            and re.search(self._config[question], text, re.IGNORECASE) is not None
+            for question in ("location_question", "hypothetical_question")
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -491,3 +491,18 @@ def test_a_short_question_about_where_is_not_scored_as_a_symptom_story() -> None
     assert override.paraphrase_probability("and where on my cheeks") is None
     assert override.paraphrase_probability("my cheeks have felt odd since yesterday") == pytest.approx(0.99)
     assert override.paraphrase_probability("where i had the peel my cheeks now ooze and itch a lot") is not None
+
+
+def test_a_short_question_about_what_might_happen_is_not_scored_as_a_symptom_story() -> None:
+    pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
+    settings = next(c for c in pipeline if c["name"].endswith("RedFlagOverride"))
+    override = RedFlagOverride(
+        {k: v for k, v in settings.items() if k != "name"},
+        scorer=cast(OneTextScorer, _AlwaysSymptom()),
+        thresholds={"other": 0.75},
+    )
+    assert override.paraphrase_probability("and if my face gets kinda red after?") is None
+    assert override.paraphrase_probability("what if it stings a bit") is None
+    assert override.paraphrase_probability("if anything my face got red and hot after the peel") is not None
+    # The rules still refer a hypothetical that names a sign.
+    assert override._detector.detect("what if my face swells up after?") is not None

@@ -135,6 +135,9 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("how do i unlock the new skin in the battle pass? it still says locked", Outcome.OUT_OF_DOMAIN),
         ("how long should blood clot before I centrifuge it to collect the serum?", Outcome.OUT_OF_DOMAIN),
         ("what's the overall game plan for pores, daily vs weekly?", Outcome.ANSWER),
+        ("베란다 콘크리트 바닥 모공 막는 방수제 추천 좀 해주세요", Outcome.OUT_OF_DOMAIN),
+        ("할로윈 파티용 마스크 어디서 사요? 얼굴 다 가리는 가면으로요", Outcome.OUT_OF_DOMAIN),
+        ("my snorkel mask keeps fogging, does toothpaste on the lens work?", Outcome.OUT_OF_DOMAIN),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -378,3 +381,29 @@ def test_a_longer_message_naming_a_topic_in_a_conversation_about_skin_is_about_s
 def test_an_ingredient_paired_with_a_product_is_paired_as_its_broader_subject(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("can i do my aha and a collagen mask on the same day"))
     assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
+@pytest.mark.parametrize(
+    "text", ["모공 크기도 유전이 되는 겁니까?", "엄마아빠 둘다 모공 큰편인데 모공크기도 유전되는거야?"]
+)
+def test_a_cause_named_after_the_pores_is_what_is_asked(retriever: Retriever, text: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == "genetics_pore_size"
+
+
+@pytest.mark.parametrize("text", ["how much does a pore treatment cost in Gangnam", "레이저 가격이 얼마예요?"])
+def test_a_price_is_a_detail_no_source_gives(retriever: Retriever, text: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.DETAIL_NOT_COVERED and result.missing == "detail_price"
+
+
+def test_a_question_pointing_back_at_an_uncovered_term_is_about_that_term() -> None:
+    turn = Turn(
+        "my grandma swears witch hazel tightens pores. does it actually work or is it an old wives tale", "ask_what_is"
+    )
+    response = assistant().respond(turn)
+    assert "last_facts" not in response.slots  # not covered; nothing answered beside it
+    microneedling = Turn(
+        "thinking abt microneedling for my saggy pores, good idea? what else tightens them", "ask_what_is"
+    )
+    assert assistant().respond(microneedling).slots.get("last_facts")

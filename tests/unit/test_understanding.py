@@ -74,6 +74,18 @@ def test_asking_for_the_original_english_sentences_does_not_switch_to_english() 
     assert conversation_language(Turn("영어로 말해줘", "nlu_fallback", language_slot="ko")) == ("en", True)
 
 
+@pytest.mark.parametrize(
+    "text", ["설명서가 다 영어로 되어 있어서 잘 모르겠어요. 매일 써도 돼요?", "한글로 써있는 팩이라 못 읽겠어"]
+)
+def test_a_language_mentioned_in_passing_switches_nothing(text: str) -> None:
+    assert conversation_language(Turn(text, "nlu_fallback", language_slot="ko"))[1] is False
+
+
+@pytest.mark.parametrize("text, language", [("영어로도 대답해줘", "en"), ("영어로", "en"), ("한국어로 해주세요", "ko")])
+def test_a_korean_request_for_a_language_switches(text: str, language: str) -> None:
+    assert conversation_language(Turn(text, "nlu_fallback", language_slot="ko")) == (language, True)
+
+
 def test_a_trailing_emoticon_is_no_sentence() -> None:
     text = "민감성 피부인데 보습팩 써도 돼요? ㅠ"
     assert [text[start:end] for start, end in sentence_spans(text)] == ["민감성 피부인데 보습팩 써도 돼요?"]
@@ -91,6 +103,7 @@ def test_what_do_i_do_asks_how() -> None:
         ("show me the text that backs this up", True),
         ("아까 그 문장 원문 그대로 보여줘", True),
         ("원본 문장 좀 보여주세요", True),
+        ("소스 문장 보여줘", True),
         ("what does the text on the bottle say about retinol", False),
         ("is there a study on vitamin c and pores", False),
     ],
