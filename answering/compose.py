@@ -48,11 +48,14 @@ def answers(
     store: FactStore, decision: Decision, language: str, with_disclaimer: bool, related: List[Fact]
 ) -> List[Message]:
     """One message per answered question, each with its source; what the sources don't cover
-    first; the disclaimer and the buttons (further questions of the message, then related
-    facts) under the last."""
+    (a term, or a detail another question asked) first; the disclaimer and the buttons
+    (further questions of the message, then related facts) under the last."""
     messages: List[Message] = []
     if decision.uncovered:
         messages.append({"text": say("partly_covered", language, subject=_subject(decision.uncovered, language))})
+    elif decision.detail and decision.topic:
+        detail = say(decision.detail, language, topic=topic_name(store, decision.topic, language))
+        messages.append({"text": say("partly_detail_not_covered", language, detail=detail)})
     for fact in decision.facts:
         messages.append({"text": f"{fact.answer_in(language)}\n\n{source_line(store, fact, language)}"})
     if with_disclaimer:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
@@ -157,8 +157,13 @@ class Retriever:
                 # so does "…and where on the face does dead keratin build up" after a gadget.
                 return self._answer_with(own, question.text, kind, reason="worded like its phrasing")
         story_topics: List[str] = []
+        named_topics = list(topics)
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
+            if kind == "frequency" and not question.background_topics:
+                # "how often tho" after sensitive skin and exfoliating packs asks about the
+                # packs: a condition (weak topic) has no frequency of its own.
+                topics.sort(key=lambda topic: topic in self.store.weak_topics)
         elif generic_only and kind != OVERVIEW_KIND and question.of_a_post:
             # "…is there any connection between quitting, the schedule stuff and my pores?" at
             # the end of a post about night shifts: "pores" is what it is about, the story's
@@ -188,7 +193,7 @@ class Retriever:
             # "does sunburn make pores sag? i never wear sunscreen": the question is covered,
             # the uncovered term is background; the reply answers and names it.
             result = self._answer_for_topics(
-                _with_aliases(question.text, mentions), topics, kind, kind_is_cued=cued is not None
+                _with_aliases(question.text, mentions), topics, kind, cued is not None, named_topics
             )
             result.missing = unknown[0]
             result.reason += f"; uncovered term {unknown[0]!r} outside the question"
@@ -205,7 +210,7 @@ class Retriever:
             )
         text = _with_aliases(question.text, mentions)
         if topics:
-            result = self._answer_for_topics(text, topics, kind, kind_is_cued=cued is not None)
+            result = self._answer_for_topics(text, topics, kind, cued is not None, named_topics)
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
                 without_skin_words = borrowed and not self._has_skin_care_words(question.text)
@@ -287,14 +292,29 @@ class Retriever:
         just hide them with makeup"), while the other uncovered terms sit around them."""
         asked = asked_spans(text) or ((0, len(text)),)
         cues = settings().understand
+        generic = self._settings.generic_topic
+        weak = self.store.weak_topics | {generic}
 
         def inside(start: int, end: int) -> bool:
             return any(a <= start and end <= b for a, b in asked)
 
+        def in_the_background(end: int) -> bool:
+            # "지금은 … 선크림 정도만 바르는데 늘어진 모공에는 어떤 성분…": told before a clause that
+            # asks what to use for a covered topic; not "흡입기 써봤는데 모공 더 늘어나는거 아닌가요?",
+            # which asks what the term does.
+            span_end = next((b for a, b in asked if a <= end <= b), len(text))
+            clause_end = cues.background_clause_end.search(text, end, span_end)
+            if clause_end is None:
+                return False
+            asking = text[clause_end.end() : span_end]
+            return cued_kind(asking) in ("recommendation", OVERVIEW_KIND) and any(
+                m.start >= clause_end.end() and m.end <= span_end and m.topic_id not in weak for m in mentions
+            )
+
         def asked_about(start: int, end: int) -> bool:
             # "…tighten loose pores, not just hide them with makeup": named to be set aside
             set_aside = cues.term_set_aside.search(text[:start]) or cues.set_aside_after.match(text[end:])
-            return inside(start, end) and not set_aside
+            return inside(start, end) and not set_aside and not in_the_background(end)
 
         def asks_broadly(start: int) -> bool:
             # Not "i use niacinamide. is it good for pores?": "it" is the uncovered term.
@@ -303,8 +323,6 @@ class Retriever:
                 for a, b in asked
             )
 
-        generic = self._settings.generic_topic
-        weak = self.store.weak_topics | {generic}
         return (
             bool(asked)
             and not any(asked_about(start, end) for _, start, end in terms)
@@ -506,7 +524,11 @@ class Retriever:
         """The facts closest to ``text``, for "did you mean" buttons."""
         return self._suggestions(text, [], exclude=None)
 
-    def _answer_for_topics(self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool) -> Result:
+    def _answer_for_topics(
+        self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool, named_topics: Sequence[str] = ()
+    ) -> Result:
+        """The best fact on ``topics`` for the kind of question; ``named_topics`` are those the
+        question named itself, the rest came from the conversation or the message."""
         # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
         # carry their particles ("모공이"), and matching those ranks by the particle.
         fillers = set(self._settings.filler_words)
@@ -533,17 +555,21 @@ class Retriever:
                 )
         cues = settings().understand
         if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text)):
-            # "same day as my exfoliant?" after collagen masks: a fact about both, if any; "my AHA
-            # and a collagen mask on the same day": AHA is an exfoliant, so the fact about
-            # exfoliating and collagen masks (two subjects, each topic as its broader one).
+            # "same day as my exfoliant?" after collagen masks: a fact about both, one of them
+            # named by the question ("살짝 따가우면?" after AHA and BHA asks about stinging, not
+            # about AHA and BHA); "my AHA and a collagen mask on the same day": AHA is an
+            # exfoliant, so the fact about exfoliating and collagen masks (two subjects, each
+            # topic as its broader one).
             asked = self._subjects(topics)
+            named = set(named_topics or topics)
+            paired = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
+            by_subject = [
+                fact for fact in self.store.facts_about(list(asked)) if len(self._subjects(fact.topics) & asked) >= 2
+            ]
             candidates = (
-                [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
-                or [
-                    fact
-                    for fact in self.store.facts_about(list(asked))
-                    if len(self._subjects(fact.topics) & asked) >= 2
-                ]
+                [fact for fact in paired if named & set(fact.topics)]
+                or [fact for fact in by_subject if self._subjects(named) & self._subjects(fact.topics)]
+                or paired
                 or candidates
             )
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
@@ -560,7 +586,7 @@ class Retriever:
         reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
         return self._answer_with(best, text, kind, reason, topics)
 
-    def _subjects(self, topics: Sequence[str]) -> Set[str]:
+    def _subjects(self, topics: Iterable[str]) -> Set[str]:
         """The topics as their broader subjects (AHA -> exfoliation)."""
         broader = self._settings.broader_topics
         return {broader.get(topic, topic) for topic in topics}

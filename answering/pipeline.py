@@ -117,15 +117,19 @@ class Assistant:
 
     def _follows_on(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message continues the conversation's subject: it points back ("how long
-        does that take?"), or it is short and asks a kind of question or a detail ("어느 부위
-        위주로?"), names a topic ("what kind of environmental stuff?"), or asks in words that
-        are all pore care's, without being a new subject of its own."""
+        does that take?"), or it is short and asks a kind of question, a detail ("어느 부위
+        위주로?") or what if something happens ("살짝 따가우면?"), names a topic ("what kind of
+        environmental stuff?"), or asks in words that are all pore care's, without being a new
+        subject of its own."""
         if understanding.refers_back or understanding.is_follow_up or understanding.ordinal:
             return True
         cues = settings().understand
         if len(turn.text.split()) > cues.follow_up_max_words:
             return False
-        asks = cued_kind(turn.text) is not None or bool(asked_details(turn.text))
+        # "살짝 따가우면?": what to do if something happens to the last subject.
+        asks = (
+            cued_kind(turn.text) is not None or bool(asked_details(turn.text)) or bool(cues.condition.search(turn.text))
+        )
         # Korean drops the "it" ("언제 하는 게 좋아요?", "따가우면 어떡해요?"): a short question
         # all of whose words the store or its questions use continues the subject too.
         plain_question = bool(cues.question_sentence.search(turn.text)) and not self.retriever.foreign_words(turn.text)

@@ -44,6 +44,7 @@ class Understand:
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
     term_set_aside: Pattern[str]
+    background_clause_end: Pattern[str]
     overdoing_facts: Dict[str, str]
     scene_before: Pattern[str]
     scene_after: Pattern[str]
@@ -113,6 +114,7 @@ def _understand(raw: dict) -> Understand:
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
         term_set_aside=_compiled(raw["term_set_aside"]),
+        background_clause_end=_compiled(raw["background_clause_end"]),
         overdoing_facts=dict(raw["overdoing_facts"]),
         scene_before=_compiled(raw["scene_before"]),
         scene_after=_compiled(raw["scene_after"]),

@@ -52,7 +52,7 @@ def reply_text(messages: List[dict]) -> str:
 # Each kind of reply, by the templates that make it (data/replies.yml).
 REPLY_KINDS = {
     "answer": ["source_line"],
-    "not_covered": ["not_covered", "detail_not_covered", "partly_covered"],
+    "not_covered": ["not_covered", "detail_not_covered", "partly_covered", "partly_detail_not_covered"],
     "out_of_scope": ["out_of_scope"],
     "referral": ["referral_soon", "referral_urgent"],
     "source_quote": ["source_quote_intro"],

@@ -407,3 +407,43 @@ def test_a_question_pointing_back_at_an_uncovered_term_is_about_that_term() -> N
         "thinking abt microneedling for my saggy pores, good idea? what else tightens them", "ask_what_is"
     )
     assert assistant().respond(microneedling).slots.get("last_facts")
+
+
+def test_how_often_after_a_condition_and_a_product_asks_about_the_product(retriever: Retriever) -> None:
+    question = Question("how often tho", context_topics=("sensitive_skin", "exfoliating_pack"))
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "exfoliating_pack_frequency"
+
+
+def test_a_short_what_if_follows_on_and_asks_about_the_sensation() -> None:
+    turn = Turn("살짝 따가우면?", "nlu_fallback", last_topics=("aha", "bha"), last_kind="how_to")
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_irritation"]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("where else should i do it", "old_keratin_areas"),
+        ("so what do i put on it", "overview_sagging_pores"),
+    ],
+)
+def test_a_follow_up_asking_where_else_or_what_to_put_on(retriever: Retriever, text: str, fact_id: str) -> None:
+    context = ("exfoliation",) if "where" in text else ("sagging_pores",)
+    result = retriever.retrieve(Question(text, context_topics=context, skin_context=True))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_a_term_told_before_a_clause_asking_what_to_use_is_background(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("지금은 스킨 로션 선크림 정도만 바르는데 늘어진 모공에는 어떤 성분 들어간걸 써야 하는지도 알려주세요")
+    )
+    assert result.outcome is Outcome.ANSWER and result.missing == "선크림"
+    vacuum = retriever.retrieve(Question("블랙헤드 흡입기 써봤는데 모공 더 늘어나는거 아닌가요?"))
+    assert vacuum.outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_an_answer_beside_a_detail_no_source_gives_names_the_detail() -> None:
+    turn = Turn("how do clinics check if pores improved? and how much does a pore treatment cost", "ask_how_to")
+    texts = [message["text"] for message in assistant().respond(turn).messages]
+    assert texts[0] == "My sources don't say what anything costs. On the rest of your question, they say:"
+    assert "imaging" in texts[1]
