@@ -34,11 +34,13 @@ class Decision:
     suggestions: List[Fact] = field(default_factory=list)
 
 
-def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> Decision:
+def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, last_first: bool = False) -> Decision:
     """The reply for a message whose questions found ``results`` (in the order asked).
 
     ``understood_by_nlu`` is False when the NLU could not place the message: then a message
-    nothing was found for gets "did you mean", not "my sources don't cover that"."""
+    nothing was found for gets "did you mean", not "my sources don't cover that". With
+    ``last_first`` (a post), the last questions asked are the ones answered when there are more
+    than ``max_answers``: a post's questions build up to the ones at its end."""
     uncovered = next(
         (r.missing for r in results if r.outcome in (Outcome.TERM_NOT_COVERED, Outcome.ANSWER) and r.missing), None
     )
@@ -59,6 +61,8 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool) -> 
         results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.asks_nothing_new)]
     answered = sorted(_distinct_answers(results), key=lambda r: r.from_the_story)
     if answered:
+        if last_first and len(answered) > max_answers:
+            answered = answered[-max_answers:] + answered[:-max_answers]
         first = answered[0]
         facts = [r.fact for r in answered if r.fact is not None]
         # "how do clinics check pores improved? and how much does a treatment cost?": the

@@ -137,12 +137,27 @@ class Assistant:
 
     def _small_talk_intent(self, turn: Turn) -> str:
         """The NLU's intent, or, for a message it could not place and that names no topic, the
-        small talk its words make ("감사합니다!! 수고하세요")."""
+        small talk its words make ("감사합니다!! 수고하세요"); a message that only asks whether it
+        may ask ("하이요~ 모공 질문 좀 해도 돼요?") is a greeting or asks what the bot can do."""
+        if self._only_asks_to_ask(turn.text):
+            return small_talk_cue(turn.text) or "ask_capabilities"
         if turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT):
             return turn.intent
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
         return small_talk_cue(turn.text) or turn.intent
+
+    def _only_asks_to_ask(self, text: str) -> bool:
+        """Whether a message asks whether it may ask, about pores in general at most, and asks
+        nothing yet: no specific topic, term, kind of question or detail."""
+        generic = {settings().gather.generic_topic}
+        return (
+            bool(settings().understand.asks_to_ask.search(text))
+            and set(self.retriever.topics_of(text)) <= generic
+            and not self.retriever.uncovered_terms(text)
+            and cued_kind(text) is None
+            and not asked_details(text)
+        )
 
     def _asks_about_a_topic(self, turn: Turn) -> bool:
         """Whether a message the NLU took for small talk asks a pore-care question after all:
@@ -212,7 +227,10 @@ class Assistant:
         decision = self._with_what_overdoing_does(
             turn.text,
             decide(
-                results, settings().understand.max_answered_questions, understood_by_nlu=turn.intent != FALLBACK_INTENT
+                results,
+                settings().understand.max_answered_questions,
+                understood_by_nlu=turn.intent != FALLBACK_INTENT,
+                last_first=understanding.is_post and len(settings().understand.enumeration.findall(turn.text)) < 2,
             ),
         )
         return decision, "; ".join(

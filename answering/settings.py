@@ -28,6 +28,7 @@ class Understand:
     small_talk: Dict[str, str]
     small_talk_cues: Tuple[Tuple[str, Pattern[str]], ...]
     small_talk_max_words: int
+    asks_to_ask: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
     keep_language_max_words: int
     source_request: Pattern[str]
@@ -50,6 +51,7 @@ class Understand:
     scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
+    enumeration: Pattern[str]
     question_sentence: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
@@ -98,6 +100,7 @@ def _understand(raw: dict) -> Understand:
         small_talk=dict(raw["small_talk"]),
         small_talk_cues=tuple((intent, _compiled(p)) for intent, p in raw["small_talk_cues"].items()),
         small_talk_max_words=raw["small_talk_max_words"],
+        asks_to_ask=_compiled(raw["asks_to_ask"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         keep_language_max_words=raw["keep_language_max_words"],
         source_request=_compiled(raw["source_request"]),
@@ -120,6 +123,7 @@ def _understand(raw: dict) -> Understand:
         scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
+        enumeration=_compiled(raw["enumeration"]),
         question_sentence=_compiled(raw["question_sentence"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Retriever
@@ -447,3 +448,30 @@ def test_an_answer_beside_a_detail_no_source_gives_names_the_detail() -> None:
     texts = [message["text"] for message in assistant().respond(turn).messages]
     assert texts[0] == "My sources don't say what anything costs. On the rest of your question, they say:"
     assert "imaging" in texts[1]
+
+
+def test_a_post_with_more_questions_than_answered_gets_its_last_ones_answered(retriever: Retriever) -> None:
+    asked = ["what does vitamin c do for skin?", "do vitamin c supplements help?", "what vitamin c concentration?"]
+    results = [retriever.retrieve(Question(text, of_a_post=True)) for text in asked]
+    post = decide(results, 2, understood_by_nlu=True, last_first=True)
+    assert [fact.id for fact in post.facts] == ["vitamin_c_supplements", "vitamin_c_concentration"]
+    assert [fact.id for fact in post.more] == ["vitamin_c_what_is"]
+    assert decide(results, 2, understood_by_nlu=True).facts[0].id == "vitamin_c_what_is"
+
+
+def test_a_numbered_post_is_answered_in_its_order() -> None:
+    text = (
+        "three things sorry, my skin is a mess lately 1) why do pores sag 2) how often should i exfoliate "
+        "3) what vitamin c concentration should i buy, thanks so much for any help with all of this"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["sagging_pores_cause", "exfoliation_frequency"]
+
+
+@pytest.mark.parametrize(
+    "text, reply", [("하이요~ 모공 질문 좀 해도 돼요?", "greet"), ("모공 질문 하나 해도 돼요?", "capabilities")]
+)
+def test_asking_whether_one_may_ask_is_small_talk(text: str, reply: str) -> None:
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert "last_facts" not in response.slots
+    assert response.messages[0]["text"].startswith(texts.say(reply, "ko")[:10])
