@@ -7,7 +7,7 @@ turn saying what was chosen and why.
 
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Pattern, Set, Tuple
 
 from answering import compose
 from answering.decide import Decision, Reply, decide
@@ -238,26 +238,38 @@ class Assistant:
         )
 
     def _with_what_overdoing_does(self, text: str, decision: Decision) -> Decision:
-        """The decision, with what overdoing the answer's subject does as a further answer when
+        """The decision, with what overdoing the answer's subject does: as a further answer when
         the message says it is done very often ("I scrub almost every day… how often should I
-        exfoliate?"): the overdoing cue in a sentence that names that subject."""
+        exfoliate?"), as the first when it asks about doing it too much ("각질제거 많이 하면
+        안좋음?"); the cue in a sentence that names that subject."""
         cues = settings().understand
-        if decision.reply is not Reply.ANSWER or not cues.overdoing.search(text):
+        if decision.reply is not Reply.ANSWER or not (cues.overdoing.search(text) or cues.excess.search(text)):
             return decision
         broader = settings().gather.broader_topics
         subject = broader.get(decision.facts[0].topics[0], decision.facts[0].topics[0])
-        overdone = {
-            broader.get(topic, topic)
-            for start, end in sentence_spans(text)
-            if cues.overdoing.search(text[start:end])
-            for topic in self.retriever.topics_of(text[start:end])
-        }
         extra = self.store.fact(cues.overdoing_facts.get(subject, ""))
-        if extra is None or extra in decision.facts or subject not in overdone:
+        if extra is None:
             return decision
-        facts = decision.facts[:1] + [extra] + decision.facts[1:]
+
+        def said_of_the_subject(cue: Pattern[str]) -> bool:
+            return any(
+                cue.search(text[start:end]) and subject in self._subjects_of(text[start:end])
+                for start, end in sentence_spans(text)
+            )
+
+        facts = [fact for fact in decision.facts if fact != extra]
+        if said_of_the_subject(cues.excess):
+            facts = [extra] + facts
+        elif said_of_the_subject(cues.overdoing) and extra not in decision.facts:
+            facts = facts[:1] + [extra] + facts[1:]
+        else:
+            return decision
         most = cues.max_answered_questions
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
+
+    def _subjects_of(self, text: str) -> Set[str]:
+        broader = settings().gather.broader_topics
+        return {broader.get(topic, topic) for topic in self.retriever.topics_of(text)}
 
     def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A

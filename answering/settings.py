@@ -41,6 +41,7 @@ class Understand:
     combination: Pattern[str]
     condition: Pattern[str]
     overdoing: Pattern[str]
+    excess: Pattern[str]
     named_one: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
@@ -113,6 +114,7 @@ def _understand(raw: dict) -> Understand:
         combination=_compiled(raw["combination"]),
         condition=_compiled(raw["condition"]),
         overdoing=_compiled(raw["overdoing"]),
+        excess=_compiled(raw["excess"]),
         named_one=_compiled(raw["named_one"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),

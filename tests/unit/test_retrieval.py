@@ -475,3 +475,13 @@ def test_asking_whether_one_may_ask_is_small_talk(text: str, reply: str) -> None
     response = assistant().respond(Turn(text, "nlu_fallback"))
     assert "last_facts" not in response.slots
     assert response.messages[0]["text"].startswith(texts.say(reply, "ko")[:10])
+
+
+@pytest.mark.parametrize("text", ["각질제거 많이 하면 안좋음?", "is exfoliating too much bad for my pores?"])
+def test_asking_about_doing_it_too_much_is_answered_with_what_overdoing_does(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "over_exfoliation"
+
+
+def test_a_procedure_someone_is_about_to_have_sets_the_scene(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("피부과 레이저 받을 예정인데 콜라겐 마스크 같이 써도 괜찮아요?"))
+    assert result.topics[0] == "collagen_mask"
