@@ -249,14 +249,20 @@ class Retriever:
         ]
         return kept or mentions
 
-    def with_named_ones(self, question: str, message: str) -> str:
+    def with_named_ones(self, question: str, message: str, context_topics: Sequence[str] = ()) -> str:
         """``question`` with "the collagen one" spelled as the message named it ("the collagen
-        mask"), when the message names a topic that begins with that word."""
+        mask"), when the message or the conversation's subject names a topic that begins with
+        that word, or when only one topic's name does ("the exfoliating ones": exfoliating pack)."""
         written = [message[m.start : m.end] for m in self.topic_matcher.mentions(message)]
+        written += [self.store.topic_name(topic) for topic in context_topics]
+        names = [self.store.topic_name(topic) for topic in self.store.topics]
 
         def named(match: "re.Match[str]") -> str:
             word = match.group(1).lower() + " "
-            return next((f"the {name}" for name in written if name.lower().startswith(word)), match.group(0))
+            said = [name for name in written if name.lower().startswith(word)]
+            # ...or the one topic whose name begins so ("the exfoliating ones": exfoliating packs)
+            only = [name for name in names if name.lower().startswith(word)]
+            return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
         return settings().understand.named_one.sub(named, question)
 
@@ -725,6 +731,8 @@ class Retriever:
         for value in entity_values:
             if value in self.store.topics or not _SAFE_TERM.match(value):
                 continue
+            if self.topic_matcher.mentions(value):
+                continue  # "laser appointment" is about lasers; the curated terms catch "collagen powder"
             if any(self._is_foreign(word) for word in re.findall(r"[a-z]+", value.lower())):
                 foreign.append(value.lower())
         return foreign

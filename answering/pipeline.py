@@ -204,7 +204,7 @@ class Assistant:
         results: List[Result] = []
         for text in questions:
             question = Question(
-                text=self.retriever.with_named_ones(text, turn.text),
+                text=self.retriever.with_named_ones(text, turn.text, turn.last_topics),
                 intent_kind=None if several else INTENT_KINDS.get(turn.intent),
                 # The NLU's entities are only as good as its intent, and they belong to the
                 # whole message: for one question of several, the question's own words count.

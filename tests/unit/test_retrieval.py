@@ -485,3 +485,36 @@ def test_asking_about_doing_it_too_much_is_answered_with_what_overdoing_does(tex
 def test_a_procedure_someone_is_about_to_have_sets_the_scene(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("피부과 레이저 받을 예정인데 콜라겐 마스크 같이 써도 괜찮아요?"))
     assert result.topics[0] == "collagen_mask"
+
+
+@pytest.mark.parametrize(
+    "text, context, fact_id",
+    [
+        ("any particular night best for it?", "collagen_mask", "collagen_mask_when"),
+        ("마스크는 아침에 해 밤에 해?", "collagen_mask", "collagen_mask_frequency"),
+        ("and the exfoliating ones, how often can i do those", "sensitive_skin", "exfoliating_pack_frequency"),
+        ("하다가 따끔거리면요?", "exfoliation", "exfoliation_irritation"),
+    ],
+)
+def test_follow_ups_asking_when_which_one_or_what_if(
+    retriever: Retriever, text: str, context: str, fact_id: str
+) -> None:
+    question = Question(retriever.with_named_ones(text, text, (context,)), context_topics=(context,), skin_context=True)
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_an_entity_naming_a_topic_is_no_uncovered_term(retriever: Retriever) -> None:
+    question = Question(
+        "what about around a laser appointment",
+        entity_values=("laser appointment",),
+        context_topics=("collagen_mask",),
+        skin_context=True,
+    )
+    result = retriever.retrieve(question)
+    assert result.outcome is Outcome.ANSWER
+
+
+def test_a_korean_product_form_after_a_topic_is_that_topic(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("AHA 토너랑 콜라겐 마스크 같은 날 써도 되나??"))
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
