@@ -518,3 +518,8 @@ def test_an_entity_naming_a_topic_is_no_uncovered_term(retriever: Retriever) -> 
 def test_a_korean_product_form_after_a_topic_is_that_topic(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("AHA 토너랑 콜라겐 마스크 같은 날 써도 되나??"))
     assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
+def test_a_purpose_clause_sets_the_scene(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("모공 조이려고 비타민C 영양제 먹고있는데 효과 있는거 맞아?"))
+    assert result.fact is not None and result.fact.id == "vitamin_c_supplements"

@@ -5,6 +5,7 @@ import pytest
 from answering.understand import (
     Turn,
     asked_details,
+    asked_spans,
     asks_for_the_source,
     conversation_language,
     cued_kind,
@@ -156,3 +157,19 @@ def test_two_periods_end_a_korean_sentence() -> None:
 
 def test_where_of_a_korean_follow_up_asks_for_the_place() -> None:
     assert [cue.reply for cue in asked_details("어디어디 하면 되는데")] == ["detail_location"]
+
+
+def test_saying_one_has_no_idea_which_asks() -> None:
+    text = (
+        "There's like 500 serums on the shelf with different numbers on them, 5%, 10%, 15%, 20%. "
+        "I have no idea what strength is actually worth buying. My wife uses one. I'm 45 and my cheeks "
+        "sag a bit more every year, the bathroom light makes it worse. Is that enough?"
+    )
+    assert "I have no idea what strength is actually worth buying." in questions_in(text)[0]
+    told = "I still have no idea what I'm doing with my own skin. Why do pores sag?"
+    assert [told[start:end] for start, end in asked_spans(told)] == ["Why do pores sag?"]
+
+
+def test_a_korean_sentence_asking_two_things_is_split_after_the_first() -> None:
+    text = "모공 크기를 본다는데 의미가 있는 건지 궁금하고요, 레이저 받고 나서 각질제거는 바로 해도 되는지도 알려주세요"
+    assert len(questions_in(text)[0]) == 2
