@@ -139,6 +139,12 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("베란다 콘크리트 바닥 모공 막는 방수제 추천 좀 해주세요", Outcome.OUT_OF_DOMAIN),
         ("할로윈 파티용 마스크 어디서 사요? 얼굴 다 가리는 가면으로요", Outcome.OUT_OF_DOMAIN),
         ("my snorkel mask keeps fogging, does toothpaste on the lens work?", Outcome.OUT_OF_DOMAIN),
+        ("토너 다 떨어졌는데 삼성 레이저프린터 호환 토너 사도 괜찮아요?", Outcome.OUT_OF_DOMAIN),
+        (
+            "노출콘크리트 벽에 모공처럼 작은 구멍이 많은데 메꾸는 방법 있나요? 인테리어 셀프로 하는중",
+            Outcome.OUT_OF_DOMAIN,
+        ),
+        ("how do I tighten up my monthly budget? my wallet has open pores lol", Outcome.OUT_OF_DOMAIN),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:

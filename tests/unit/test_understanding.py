@@ -108,6 +108,7 @@ def test_what_do_i_do_asks_how() -> None:
         ("copy paste the original line word for word please", True),
         ("proof? like what does the doc literally say", True),
         ("정확한 문장 뭐라고 돼있는지 보여줄수있음?", True),
+        ("문서에 정확히 어떻게 써있는지 알려주세요", True),
         ("what does the text on the bottle say about retinol", False),
         ("is there a study on vitamin c and pores", False),
     ],
@@ -172,4 +173,15 @@ def test_saying_one_has_no_idea_which_asks() -> None:
 
 def test_a_korean_sentence_asking_two_things_is_split_after_the_first() -> None:
     text = "모공 크기를 본다는데 의미가 있는 건지 궁금하고요, 레이저 받고 나서 각질제거는 바로 해도 되는지도 알려주세요"
+    assert len(questions_in(text)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does eating dairy make pores worse? my aunt swears quitting smoking messed up her skin, is that a thing",
+        "where on the face does dead skin build up? also hot or cold water for washing, i never know",
+    ],
+)
+def test_a_second_sentence_asking_without_a_question_mark_is_a_question(text: str) -> None:
     assert len(questions_in(text)[0]) == 2
