@@ -414,8 +414,12 @@ class Retriever:
             return False  # "metal blackhead extractor loops": a term with a body word is about the body
         if question.another_subject or other_subject_words:
             return True  # "open pores in oak", "an engine serum for my civic"
-        if lemmas & set(self._settings.pore_words) or self._has_korean_skin_word(question.text, everyday=True):
-            return False  # pores, 모공, 마스크팩, with no thing of another subject: about skin
+        if (
+            lemmas & set(self._settings.pore_words)
+            or any(word in question.text for word in self._settings.korean_pore_words)
+            or self._has_korean_skin_word(question.text, everyday=True)
+        ):
+            return False  # pores, 모공 (also in 처진모공), 마스크팩, with no thing of another subject: about skin
         if unknown and (lemmas - term_lemmas) & everyday_skin_words:
             return False  # "snail mucin for pores?"
         if self._asks_what_its_facts_give(

@@ -252,8 +252,10 @@ class Assistant:
             return decision
 
         def said_of_the_subject(cue: Pattern[str]) -> bool:
+            # ...or of the last answer's, by a follow-up that names nothing ("더 자주하면요?")
+            unnamed = set() if self.retriever.topics_of(text) else {subject}
             return any(
-                cue.search(text[start:end]) and subject in self._subjects_of(text[start:end])
+                cue.search(text[start:end]) and subject in (self._subjects_of(text[start:end]) or unnamed)
                 for start, end in sentence_spans(text)
             )
 
@@ -351,7 +353,7 @@ class Assistant:
         )
         if closest is not None:
             return closest
-        result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1]))
+        result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1], skin_context=True))
         return result.fact if result.outcome is Outcome.ANSWER and result.fact is not None else item
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:

@@ -78,6 +78,7 @@ class Gather:
     own_wording_min_dice: float
     everyday_skin_words: Tuple[str, ...]
     pore_words: Tuple[str, ...]
+    korean_pore_words: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     korean_skin_words: Tuple[str, ...]
     korean_everyday_skin_words: Tuple[str, ...]

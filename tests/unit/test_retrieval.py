@@ -529,3 +529,31 @@ def test_a_korean_product_form_after_a_topic_is_that_topic(retriever: Retriever)
 def test_a_purpose_clause_sets_the_scene(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("모공 조이려고 비타민C 영양제 먹고있는데 효과 있는거 맞아?"))
     assert result.fact is not None and result.fact.id == "vitamin_c_supplements"
+
+
+def test_pores_inside_a_korean_compound_are_about_skin(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("필링이 처진모공에 도움된다는데 원리가 뭡니까? 나이 오십 넘은 남자라 잘 몰라서 물어봅니다")
+    )
+    assert result.outcome is Outcome.ANSWER
+
+
+def test_a_follow_up_asking_about_doing_it_more_often_gets_what_overdoing_does() -> None:
+    turn = Turn("더 자주하면요?", "nlu_fallback", last_topics=("exfoliation",), last_kind="frequency")
+    assert assistant().respond(turn).slots["last_facts"][0] == "over_exfoliation"
+
+
+def test_a_pick_asking_a_detail_gets_the_fact_of_the_item_that_gives_it() -> None:
+    turn = Turn(
+        "첫번째 거 농도는 몇프로짜리 써야돼요?",
+        "nlu_fallback",
+        last_topics=("sagging_pores",),
+        last_kind="recommendation",
+        last_facts=("tighten_loose_pores",),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+
+
+def test_in_what_way_asks_how(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("세안은 어떤 식으로 하는게 맞는지 기본부터 좀 알려주십쇼"))
+    assert result.fact is not None and "lukewarm" in result.fact.answer
