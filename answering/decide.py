@@ -59,10 +59,11 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
     if any(r.outcome is Outcome.ANSWER and not r.names_nothing for r in results):
         # "…how can my skin be oily and dry at the same time?? what's actually going on there"
         results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.asks_nothing_new)]
-    answered = sorted(_distinct_answers(results), key=lambda r: r.from_the_story)
+    answered = _distinct_answers(results)
+    if last_first and len(answered) > max_answers:
+        answered = answered[-max_answers:] + answered[:-max_answers]
+    answered = sorted(answered, key=lambda r: r.from_the_story)
     if answered:
-        if last_first and len(answered) > max_answers:
-            answered = answered[-max_answers:] + answered[:-max_answers]
         first = answered[0]
         facts = [r.fact for r in answered if r.fact is not None]
         # "how do clinics check pores improved? and how much does a treatment cost?": the
@@ -73,7 +74,9 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
             facts=facts[:max_answers],
             uncovered=uncovered,
             detail=unanswered_detail.missing if unanswered_detail and not uncovered else None,
-            topic=unanswered_detail.topics[0] if unanswered_detail and unanswered_detail.topics else None,
+            topic=unanswered_detail.topics[0]
+            if unanswered_detail and not uncovered and unanswered_detail.topics
+            else None,
             topics=first.topics,
             kind=first.kind,
             more=facts[max_answers:],

@@ -96,7 +96,11 @@ class Retriever:
         self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
         # Words that name skin itself (skin, face, nose…), not a product with other lives.
-        self._body_lemmas = store.skin_word_lemmas - set(self._settings.everyday_skin_words)
+        self._body_lemmas = (
+            store.skin_word_lemmas
+            - set(self._settings.everyday_skin_words)
+            - set(self._settings.korean_everyday_skin_words)
+        )
         # What a product comes as ("toner", "앰플"): after a topic, the form of that topic.
         self._product_forms = set(self._settings.everyday_skin_words) | set(self._settings.korean_everyday_skin_words)
         # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
@@ -110,6 +114,7 @@ class Retriever:
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
         self._terms = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        self._topic_names = [store.topic_name(topic) for topic in store.topics]
         # Each fact's phrasings with their idf weight, for ``_wording``.
         self._phrasings = {
             fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
@@ -193,7 +198,11 @@ class Retriever:
             # "does sunburn make pores sag? i never wear sunscreen": the question is covered,
             # the uncovered term is background; the reply answers and names it.
             result = self._answer_for_topics(
-                _with_aliases(question.text, mentions), topics, kind, cued is not None, named_topics
+                _with_aliases(question.text, mentions),
+                topics,
+                kind,
+                kind_is_cued=cued is not None,
+                named_topics=named_topics,
             )
             result.missing = unknown[0]
             result.reason += f"; uncovered term {unknown[0]!r} outside the question"
@@ -210,7 +219,9 @@ class Retriever:
             )
         text = _with_aliases(question.text, mentions)
         if topics:
-            result = self._answer_for_topics(text, topics, kind, cued is not None, named_topics)
+            result = self._answer_for_topics(
+                text, topics, kind, kind_is_cued=cued is not None, named_topics=named_topics
+            )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
                 without_skin_words = borrowed and not self._has_skin_care_words(question.text)
@@ -255,13 +266,12 @@ class Retriever:
         that word, or when only one topic's name does ("the exfoliating ones": exfoliating pack)."""
         written = [message[m.start : m.end] for m in self.topic_matcher.mentions(message)]
         written += [self.store.topic_name(topic) for topic in context_topics]
-        names = [self.store.topic_name(topic) for topic in self.store.topics]
 
         def named(match: "re.Match[str]") -> str:
             word = match.group(1).lower() + " "
             said = [name for name in written if name.lower().startswith(word)]
             # ...or the one topic whose name begins so ("the exfoliating ones": exfoliating packs)
-            only = [name for name in names if name.lower().startswith(word)]
+            only = [name for name in self._topic_names if name.lower().startswith(word)]
             return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
         return settings().understand.named_one.sub(named, question)
@@ -276,7 +286,7 @@ class Retriever:
             return True
         if not cues.combination.search(question.text):
             return False
-        return question.is_follow_up or len(self._subjects(topics)) == 1
+        return question.is_follow_up or len(self.subjects(topics)) == 1
 
     def _main_first(self, text: str, mentions: List[Mention]) -> List[Mention]:
         """The mentions in order, those of a clause that only sets the scene last: "after
@@ -570,15 +580,15 @@ class Retriever:
             # about AHA and BHA); "my AHA and a collagen mask on the same day": AHA is an
             # exfoliant, so the fact about exfoliating and collagen masks (two subjects, each
             # topic as its broader one).
-            asked = self._subjects(topics)
+            asked = self.subjects(topics)
             named = set(named_topics or topics)
             paired = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
             by_subject = [
-                fact for fact in self.store.facts_about(list(asked)) if len(self._subjects(fact.topics) & asked) >= 2
+                fact for fact in self.store.facts_about(list(asked)) if len(self.subjects(fact.topics) & asked) >= 2
             ]
             candidates = (
                 [fact for fact in paired if named & set(fact.topics)]
-                or [fact for fact in by_subject if self._subjects(named) & self._subjects(fact.topics)]
+                or [fact for fact in by_subject if self.subjects(named) & self.subjects(fact.topics)]
                 or paired
                 or candidates
             )
@@ -596,7 +606,7 @@ class Retriever:
         reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
         return self._answer_with(best, text, kind, reason, topics)
 
-    def _subjects(self, topics: Iterable[str]) -> Set[str]:
+    def subjects(self, topics: Iterable[str]) -> Set[str]:
         """The topics as their broader subjects (AHA -> exfoliation)."""
         broader = self._settings.broader_topics
         return {broader.get(topic, topic) for topic in topics}

@@ -149,11 +149,15 @@ class Assistant:
 
     def _only_asks_to_ask(self, text: str) -> bool:
         """Whether a message asks whether it may ask, about pores in general at most, and asks
-        nothing yet: no specific topic, term, kind of question or detail."""
+        nothing yet: no question after that ("I got a few questions: do pores breathe?"), no
+        specific topic, term, kind of question or detail."""
+        cues = settings().understand
+        asks_to_ask = cues.asks_to_ask.search(text)
+        if asks_to_ask is None or cues.question_sentence.search(text[asks_to_ask.end() :].replace("?", "")):
+            return False
         generic = {settings().gather.generic_topic}
         return (
-            bool(settings().understand.asks_to_ask.search(text))
-            and set(self.retriever.topics_of(text)) <= generic
+            set(self.retriever.topics_of(text)) <= generic
             and not self.retriever.uncovered_terms(text)
             and cued_kind(text) is None
             and not asked_details(text)
@@ -270,8 +274,8 @@ class Assistant:
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
 
     def _subjects_of(self, text: str) -> Set[str]:
-        broader = settings().gather.broader_topics
-        return {broader.get(topic, topic) for topic in self.retriever.topics_of(text)}
+        """The subjects a text names: its topics as their broader ones (AHA -> exfoliation)."""
+        return self.retriever.subjects(self.retriever.topics_of(text))
 
     def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A

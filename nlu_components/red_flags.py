@@ -110,9 +110,14 @@ class RedFlagOverride(GraphComponent):
             "location_question_max_words": 6,
             # Nor does a short question about what might happen ("and if my face gets kinda red
             # after?", "what if it stings a bit?"): it asks about a possibility, as follow-ups
-            # to an answer about exfoliating do; it scored 0.89 once. No symptom example starts
-            # this way, and the rules still catch every sign in it ("what if it swells").
-            "hypothetical_question": r"^\W*((and|so|but|ok|okay|also|then)\W+)*(what\s+)?if\b(?! anything)",
+            # to an answer about exfoliating do; it scored 0.89 once. It must ask ("what if…",
+            # or end in "?") and tell of nothing that happened ("if my cheek turned dark purple
+            # after the facial is that ok" is scored). No symptom example starts this way, and
+            # the rules still catch every sign in it ("what if it swells").
+            "hypothetical_question": (
+                r"^\W*((and|so|but|ok|okay|also|then)\W+)*(what\s+if\b|if\b(?! (anything|it helps|it matters|"
+                r"it.?s relevant|i.?m honest))[^?]*\?\W*$)(?!.*\b(turned|went|got|since|still|already|can.?t|cannot)\b)"
+            ),
             "hypothetical_question_max_words": 12,
             "folds": 5,
             "max_word_ngram": 2,
@@ -241,10 +246,12 @@ class RedFlagOverride(GraphComponent):
     def _asks_rather_than_tells(self, text: Text) -> bool:
         """A short question about where, or about what might happen: no description."""
         words = len(text.split())
+        limits = {
+            self._config["location_question"]: self._config["location_question_max_words"],
+            self._config["hypothetical_question"]: self._config["hypothetical_question_max_words"],
+        }
         return any(
-            words <= self._config[f"{question}_max_words"]
-            and re.search(self._config[question], text, re.IGNORECASE) is not None
-            for question in ("location_question", "hypothetical_question")
+            words <= limit and re.search(pattern, text, re.IGNORECASE) is not None for pattern, limit in limits.items()
         )
 
     def process(self, messages: List[Message]) -> List[Message]:

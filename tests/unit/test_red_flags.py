@@ -504,5 +504,7 @@ def test_a_short_question_about_what_might_happen_is_not_scored_as_a_symptom_sto
     assert override.paraphrase_probability("and if my face gets kinda red after?") is None
     assert override.paraphrase_probability("what if it stings a bit") is None
     assert override.paraphrase_probability("if anything my face got red and hot after the peel") is not None
+    assert override.paraphrase_probability("if my cheek turned dark purple after the facial is that ok") is not None
+    assert override.paraphrase_probability("if it's relevant i cant feel my cheek since the filler") is not None
     # The rules still refer a hypothetical that names a sign.
     assert override._detector.detect("what if my face swells up after?") is not None

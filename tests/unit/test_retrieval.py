@@ -488,9 +488,9 @@ def test_asking_about_doing_it_too_much_is_answered_with_what_overdoing_does(tex
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "over_exfoliation"
 
 
-def test_a_procedure_someone_is_about_to_have_sets_the_scene(retriever: Retriever) -> None:
-    result = retriever.retrieve(Question("피부과 레이저 받을 예정인데 콜라겐 마스크 같이 써도 괜찮아요?"))
-    assert result.topics[0] == "collagen_mask"
+def test_a_procedure_someone_is_about_to_have_stays_what_is_asked_about(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("레이저 받을 예정인데 전에 각질제거 해도 돼요?"))
+    assert result.fact is not None and result.fact.id == "laser_recovery_window"
 
 
 @pytest.mark.parametrize(
@@ -557,3 +557,21 @@ def test_a_pick_asking_a_detail_gets_the_fact_of_the_item_that_gives_it() -> Non
 def test_in_what_way_asks_how(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("세안은 어떤 식으로 하는게 맞는지 기본부터 좀 알려주십쇼"))
     assert result.fact is not None and "lukewarm" in result.fact.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wear contact lenses, what helps with big pores?",
+        "on a budget, how do I shrink my pores?",
+        "여름에 바다 가면 모공이 커져요?",
+        "is exfoliating worth the cost for pores?",
+    ],
+)
+def test_everyday_words_near_new_cues_stay_pore_questions(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.ANSWER
+
+
+def test_asking_to_ask_and_then_asking_is_a_question() -> None:
+    for text in ("I got a few questions: do pores breathe?", "질문 있어요 모공이 숨을 쉬나요?"):
+        assert not assistant()._only_asks_to_ask(text), text

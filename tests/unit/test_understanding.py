@@ -185,3 +185,11 @@ def test_a_korean_sentence_asking_two_things_is_split_after_the_first() -> None:
 )
 def test_a_second_sentence_asking_without_a_question_mark_is_a_question(text: str) -> None:
     assert len(questions_in(text)[0]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what are the actual bits that matter for pores?", "what's the original purpose of pores?"],
+)
+def test_a_question_about_the_actual_bits_or_the_original_purpose_is_no_source_request(text: str) -> None:
+    assert asks_for_the_source(text) is False
