@@ -48,6 +48,16 @@ def referral_messages(finding: Optional[Finding], language: Text) -> List[Text]:
     return [texts.say(key, language), texts.say("referral_follow_on", language)]
 
 
+def about_another_subject(text: Text) -> bool:
+    """Whether a message the trained detector alone took for a symptom names a thing of another
+    subject and no skin at all ("paint on my bathroom ceiling is peeling off in big flakes"):
+    no skin can be described there. A red-flag rule's finding is never second-guessed."""
+    from actions.actions import assistant  # the one retriever; imported here, actions.actions imports this module
+
+    retriever = assistant().retriever
+    return retriever.names_another_subject(text) and not retriever.names_skin_itself(text)
+
+
 class ActionReferDermatologist(Action):
     def name(self) -> Text:
         return "action_refer_dermatologist"
@@ -61,6 +71,10 @@ class ActionReferDermatologist(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         finding = detect(text)
         language = referral_language(text, tracker)
+        if finding is None and about_another_subject(text):
+            logger.info("referral: classifier, but the message is about another subject")
+            dispatcher.utter_message(text=texts.say("out_of_scope", language))
+            return then_listen(changed_slots(tracker, {LANGUAGE_SLOT: language}))
         logger.info(
             "referral: %s (%s)",
             finding.sign if finding else "classifier",

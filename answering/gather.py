@@ -154,6 +154,8 @@ class Retriever:
         borrowed = not topics and not unknown
         # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
         generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
+        if generic_only and not question.context_topics and settings().understand.what_to_do.search(question.text):
+            kind = OVERVIEW_KIND  # "my nose pores r massive what do i do 😭": what to do about pores at all
         if borrowed and question.background_topics:
             own = self._worded_as(question.text)
             if own is not None:

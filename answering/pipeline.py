@@ -216,9 +216,7 @@ class Assistant:
                 context_topics=turn.last_topics if uses_context else (),
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
-                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT
-                and not several
-                and not (understanding.refers_back and turn.last_topics),
+                needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not follows_on,
                 background_topics=background,
                 of_a_post=understanding.is_post,
                 # A follow-up is about the last answer's subject, whatever its own words; so is

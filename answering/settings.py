@@ -53,6 +53,7 @@ class Understand:
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
     enumeration: Pattern[str]
+    what_to_do: Pattern[str]
     question_sentence: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
@@ -127,6 +128,7 @@ def _understand(raw: dict) -> Understand:
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
         enumeration=_compiled(raw["enumeration"]),
+        what_to_do=_compiled(raw["what_to_do"]),
         question_sentence=_compiled(raw["question_sentence"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],

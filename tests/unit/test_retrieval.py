@@ -145,6 +145,9 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
             Outcome.OUT_OF_DOMAIN,
         ),
         ("how do I tighten up my monthly budget? my wallet has open pores lol", Outcome.OUT_OF_DOMAIN),
+        ("깜빠뉴 구울때 속 기공 크고 예쁘게 만들려면 수분율 몇 %로 해야돼?", Outcome.OUT_OF_DOMAIN),
+        ("블랙헤드 흡입기 써도 되는건지 궁금해요 모공 늘어날까봐", Outcome.TERM_NOT_COVERED),
+        ("is the medicube one worth the money", Outcome.TERM_NOT_COVERED),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -575,3 +578,28 @@ def test_everyday_words_near_new_cues_stay_pore_questions(retriever: Retriever, 
 def test_asking_to_ask_and_then_asking_is_a_question() -> None:
     for text in ("I got a few questions: do pores breathe?", "질문 있어요 모공이 숨을 쉬나요?"):
         assert not assistant()._only_asks_to_ask(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["whats the korean approach to pores?", "what does korean dermatology focus on when it comes to pores"],
+)
+def test_the_korean_approach_is_a_topic(retriever: Retriever, text: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == "hydration_korean_dermatology"
+
+
+def test_what_to_do_about_pores_in_general_is_the_broad_question(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("im 16 n my nose pores r massive what do i do"))
+    assert result.fact is not None and "overview" in result.fact.kinds
+
+
+def test_a_longer_follow_up_asking_how_often_follows_on() -> None:
+    turn = Turn(
+        "ok and once i know its fine, how often",
+        "ask_frequency",
+        last_topics=("sensitive_skin", "exfoliating_pack"),
+        last_kind="what_is",
+        last_facts=("sensitive_skin_patch_test",),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliating_pack_frequency"]

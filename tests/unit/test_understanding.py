@@ -181,6 +181,7 @@ def test_a_korean_sentence_asking_two_things_is_split_after_the_first() -> None:
     [
         "does eating dairy make pores worse? my aunt swears quitting smoking messed up her skin, is that a thing",
         "where on the face does dead skin build up? also hot or cold water for washing, i never know",
+        "pore botox, does that actually work? and separately, does smoking mess with your pores",
     ],
 )
 def test_a_second_sentence_asking_without_a_question_mark_is_a_question(text: str) -> None:
