@@ -68,15 +68,15 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
         facts = [r.fact for r in answered if r.fact is not None]
         # "how do clinics check pores improved? and how much does a treatment cost?": the
         # answer, and that the sources don't give the price.
-        unanswered_detail = next((r for r in results if r.outcome is Outcome.DETAIL_NOT_COVERED), None)
+        unanswered_detail = (
+            None if uncovered else next((r for r in results if r.outcome is Outcome.DETAIL_NOT_COVERED), None)
+        )
         return Decision(
             Reply.ANSWER,
             facts=facts[:max_answers],
             uncovered=uncovered,
-            detail=unanswered_detail.missing if unanswered_detail and not uncovered else None,
-            topic=unanswered_detail.topics[0]
-            if unanswered_detail and not uncovered and unanswered_detail.topics
-            else None,
+            detail=unanswered_detail.missing if unanswered_detail else None,
+            topic=unanswered_detail.topics[0] if unanswered_detail and unanswered_detail.topics else None,
             topics=first.topics,
             kind=first.kind,
             more=facts[max_answers:],

@@ -664,11 +664,10 @@ class Retriever:
         close the wording is to the fact's question or a paraphrase of it; among equals the
         focused fact (fewer topics and kinds) wins over the combined one."""
         weights = self._settings.weights
-        primary = 1.0 if fact.topics[0] == topics[0] else 0.6 if topics[0] in fact.topics else 0.3
-        if fact.topics[0] in self._settings.cause_topics and fact.topics[0] in topics:
-            # "모공 크기도 유전이 되는 겁니까?": what it asks is whether genetics sets pore
-            # size, whatever the order the topics came in.
-            primary = 1.0
+        # A cause the question names counts as its first topic, wherever it was named ("모공
+        # 크기도 유전이 되는 겁니까?" asks whether genetics sets pore size).
+        asked_cause = fact.topics[0] in self._settings.cause_topics and fact.topics[0] in topics
+        primary = 1.0 if fact.topics[0] == topics[0] or asked_cause else 0.6 if topics[0] in fact.topics else 0.3
         coverage = len(set(topics) & set(fact.topics)) / len(topics)
         kind_match = 1.0 if kind in fact.kinds else 0.0
         top = max(bm25) or 1.0

@@ -247,15 +247,14 @@ class Assistant:
         cues = settings().understand
         if decision.reply is not Reply.ANSWER or not (cues.overdoing.search(text) or cues.excess.search(text)):
             return decision
-        broader = settings().gather.broader_topics
-        subject = broader.get(decision.facts[0].topics[0], decision.facts[0].topics[0])
+        (subject,) = self.retriever.subjects(decision.facts[0].topics[:1])
         extra = self.store.fact(cues.overdoing_facts.get(subject, ""))
         if extra is None:
             return decision
+        # ...or of the last answer's, by a follow-up that names nothing ("더 자주하면요?")
+        unnamed = set() if self.retriever.topics_of(text) else {subject}
 
         def said_of_the_subject(cue: Pattern[str]) -> bool:
-            # ...or of the last answer's, by a follow-up that names nothing ("더 자주하면요?")
-            unnamed = set() if self.retriever.topics_of(text) else {subject}
             return any(
                 cue.search(text[start:end]) and subject in (self._subjects_of(text[start:end]) or unnamed)
                 for start, end in sentence_spans(text)

@@ -480,27 +480,26 @@ class _AlwaysSymptom:
         return [0.01, 0.99]
 
 
-def test_a_short_question_about_where_is_not_scored_as_a_symptom_story() -> None:
+def _override_that_finds_a_symptom_in_everything() -> RedFlagOverride:
+    """The component as config.yml configures it, with a scorer that scores everything 0.99."""
     pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
     settings = next(c for c in pipeline if c["name"].endswith("RedFlagOverride"))
-    override = RedFlagOverride(
+    return RedFlagOverride(
         {k: v for k, v in settings.items() if k != "name"},
         scorer=cast(OneTextScorer, _AlwaysSymptom()),
         thresholds={"other": 0.75},
     )
+
+
+def test_a_short_question_about_where_is_not_scored_as_a_symptom_story() -> None:
+    override = _override_that_finds_a_symptom_in_everything()
     assert override.paraphrase_probability("and where on my cheeks") is None
     assert override.paraphrase_probability("my cheeks have felt odd since yesterday") == pytest.approx(0.99)
     assert override.paraphrase_probability("where i had the peel my cheeks now ooze and itch a lot") is not None
 
 
 def test_a_short_question_about_what_might_happen_is_not_scored_as_a_symptom_story() -> None:
-    pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
-    settings = next(c for c in pipeline if c["name"].endswith("RedFlagOverride"))
-    override = RedFlagOverride(
-        {k: v for k, v in settings.items() if k != "name"},
-        scorer=cast(OneTextScorer, _AlwaysSymptom()),
-        thresholds={"other": 0.75},
-    )
+    override = _override_that_finds_a_symptom_in_everything()
     assert override.paraphrase_probability("and if my face gets kinda red after?") is None
     assert override.paraphrase_probability("what if it stings a bit") is None
     assert override.paraphrase_probability("if anything my face got red and hot after the peel") is not None

@@ -1,6 +1,7 @@
 """Retrieval: the right fact for a question, follow-ups, and honest "not covered" replies."""
 
 from dataclasses import replace
+from typing import List, Tuple
 
 import pytest
 
@@ -378,14 +379,14 @@ def test_what_to_do_if_something_happens_is_asked_of_the_last_subject(retriever:
 
 
 def test_a_longer_message_naming_a_topic_in_a_conversation_about_skin_is_about_skin() -> None:
-    turn = Turn(
+    facts = _facts_answered(
         "각질제거도 같이 하고 있는데 둘이 같이 할땐 순서나 날짜 어떻게 잡아요?",
         "ask_how_to",
-        last_topics=("collagen_mask",),
-        last_kind="frequency",
-        last_facts=("collagen_mask_frequency",),
+        ("collagen_mask",),
+        "frequency",
+        ("collagen_mask_frequency",),
     )
-    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_with_collagen_mask"]
+    assert facts == ["exfoliation_with_collagen_mask"]
 
 
 def test_an_ingredient_paired_with_a_product_is_paired_as_its_broader_subject(retriever: Retriever) -> None:
@@ -547,14 +548,14 @@ def test_a_follow_up_asking_about_doing_it_more_often_gets_what_overdoing_does()
 
 
 def test_a_pick_asking_a_detail_gets_the_fact_of_the_item_that_gives_it() -> None:
-    turn = Turn(
+    facts = _facts_answered(
         "첫번째 거 농도는 몇프로짜리 써야돼요?",
         "nlu_fallback",
-        last_topics=("sagging_pores",),
-        last_kind="recommendation",
-        last_facts=("tighten_loose_pores",),
+        ("sagging_pores",),
+        "recommendation",
+        ("tighten_loose_pores",),
     )
-    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+    assert facts == ["vitamin_c_concentration"]
 
 
 def test_in_what_way_asks_how(retriever: Retriever) -> None:
@@ -595,11 +596,19 @@ def test_what_to_do_about_pores_in_general_is_the_broad_question(retriever: Retr
 
 
 def test_a_longer_follow_up_asking_how_often_follows_on() -> None:
-    turn = Turn(
+    facts = _facts_answered(
         "ok and once i know its fine, how often",
         "ask_frequency",
-        last_topics=("sensitive_skin", "exfoliating_pack"),
-        last_kind="what_is",
-        last_facts=("sensitive_skin_patch_test",),
+        ("sensitive_skin", "exfoliating_pack"),
+        "what_is",
+        ("sensitive_skin_patch_test",),
     )
-    assert assistant().respond(turn).slots["last_facts"] == ["exfoliating_pack_frequency"]
+    assert facts == ["exfoliating_pack_frequency"]
+
+
+def _facts_answered(
+    text: str, intent: str, last_topics: Tuple[str, ...], last_kind: str, last_facts: Tuple[str, ...]
+) -> List[str]:
+    """The facts the assistant answers ``text`` with, right after an answer with ``last_facts``."""
+    turn = Turn(text, intent, last_topics=last_topics, last_kind=last_kind, last_facts=last_facts)
+    return assistant().respond(turn).slots["last_facts"]
