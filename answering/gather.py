@@ -177,6 +177,10 @@ class Retriever:
             # topics are what it asks about.
             story_topics = [topic for topic in question.background_topics if topic not in topics]
             topics = story_topics + topics
+        elif self._for_a_skin_type(question, topics):
+            # "what about for oily skin?", "지성이면요?" after how to cleanse: the last question,
+            # for that skin type.
+            topics = [topic for topic in question.context_topics if topic not in topics] + topics
         elif self._pairs_with_context(question, topics):
             # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
             # after exfoliating, "how often do I use collagen masks, and on the same day as
@@ -194,7 +198,8 @@ class Retriever:
                 # "so if it's genetic can i still do anything about it?": what helps, from the
                 # overview that lists genetics among the things that decide how pores look.
                 return self._answer_with(listing, question.text, kind, reason=f"the overview listing {topics[0]}")
-            # "what should I use after a peel?" sounds broad but is about one topic: the next cue
+            # "what should I use after a peel?", "a good cleansing routine?" sound broad but are
+            # about one topic: the next cue
             kind = next((k for k in cued_kinds(question.text) if k != OVERVIEW_KIND), question.intent_kind)
         if unknown and self._asked_about_a_covered_topic(question.text, terms, mentions):
             # "does sunburn make pores sag? i never wear sunscreen": the question is covered,
@@ -222,7 +227,12 @@ class Retriever:
         text = _with_aliases(question.text, mentions)
         if topics:
             result = self._answer_for_topics(
-                text, topics, kind, kind_is_cued=cued is not None, named_topics=named_topics
+                text,
+                topics,
+                kind,
+                kind_is_cued=cued is not None,
+                named_topics=named_topics,
+                for_a_skin_type=self._for_a_skin_type(question, named_topics),
             )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
@@ -277,6 +287,11 @@ class Retriever:
             return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
         return settings().understand.named_one.sub(named, question)
+
+    def _for_a_skin_type(self, question: Question, topics: Sequence[str]) -> bool:
+        """Whether a follow-up names only a type of skin ("what about for oily skin?")."""
+        skin_types = set(self._settings.skin_types)
+        return question.is_follow_up and bool(question.context_topics) and bool(topics) and set(topics) <= skin_types
 
     def _pairs_with_context(self, question: Question, topics: List[str]) -> bool:
         """Whether a question asks about its topic together with the conversation's or the
@@ -417,6 +432,7 @@ class Retriever:
         body_words = (lemmas - term_lemmas) & self._body_lemmas
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
+        body_words -= self._body_words_of_things(question.text)  # "my tomatoes' skins"
         other_subject_words = self._other_subject_words(question.text)
         if len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words):
             return True  # "sanding drywall: n95 or a half face respirator?"
@@ -452,6 +468,18 @@ class Retriever:
         if len(foreign) + len(korean) < needed + (1 if korean else 0):
             return False
         return not self._worded_like_a_fact(list(lemmas))
+
+    def _body_words_of_things(self, text: str) -> Set[str]:
+        """The body words (as lemmas) that ``text`` says of a thing of another subject: the
+        skins of "my tomatoes' skins keep splitting", the skin of "the skin on my pudding"."""
+        things = set(self._settings.other_subject_words)
+        return {
+            lemma
+            for pattern in self._settings.skin_of_a_thing
+            for match in pattern.finditer(text.lower())
+            if set(content_lemmas(match.group("thing"))) & things
+            for lemma in content_lemmas(match.group("body"))
+        }
 
     def foreign_words(self, text: str) -> List[str]:
         """The words of ``text`` that nothing in the store or its questions uses, English and
@@ -547,10 +575,17 @@ class Retriever:
         return self._suggestions(text, [], exclude=None)
 
     def _answer_for_topics(
-        self, text: str, topics: List[str], kind: Optional[str], kind_is_cued: bool, named_topics: Sequence[str] = ()
+        self,
+        text: str,
+        topics: List[str],
+        kind: Optional[str],
+        kind_is_cued: bool,
+        named_topics: Sequence[str] = (),
+        for_a_skin_type: bool = False,
     ) -> Result:
         """The best fact on ``topics`` for the kind of question; ``named_topics`` are those the
-        question named itself, the rest came from the conversation or the message."""
+        question named itself, the rest came from the conversation or the message;
+        ``for_a_skin_type``: it asks the last question for a skin type it names."""
         # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
         # carry their particles ("모공이"), and matching those ranks by the particle.
         fillers = set(self._settings.filler_words)
@@ -565,7 +600,9 @@ class Retriever:
         candidates = self.store.facts_about(topics)
         details = asked_details(text)
         for detail in details:
-            candidates = [fact for fact in candidates if has_detail(fact, detail)]
+            candidates = [fact for fact in candidates if has_detail(fact, detail)] or [
+                fact for fact in self._kind_of_facts(topics) if all(has_detail(fact, d) for d in details)
+            ]
             if not candidates:
                 return Result(
                     Outcome.DETAIL_NOT_COVERED,
@@ -576,7 +613,7 @@ class Retriever:
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
         cues = settings().understand
-        if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text)):
+        if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text) or for_a_skin_type):
             # "same day as my exfoliant?" after collagen masks: a fact about both, one of them
             # named by the question ("살짝 따가우면?" after AHA and BHA asks about stinging, not
             # about AHA and BHA); "my AHA and a collagen mask on the same day": AHA is an
@@ -586,7 +623,9 @@ class Retriever:
             named = set(named_topics or topics)
             paired = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
             by_subject = [
-                fact for fact in self.store.facts_about(list(asked)) if len(self.subjects(fact.topics) & asked) >= 2
+                fact
+                for fact in self.store.facts_about(list(asked))
+                if len(self.subjects(fact.topics) & asked) >= 2 and all(has_detail(fact, d) for d in details)
             ]
             candidates = (
                 [fact for fact in paired if named & set(fact.topics)]
@@ -602,8 +641,13 @@ class Retriever:
             ]
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
+        unasked = {fact_id for fact_id, case in self._settings.special_cases.items() if not case.search(text)}
         best = max(
-            candidates, key=lambda fact: self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean)
+            candidates,
+            key=lambda fact: (
+                self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean)
+                - weights["unasked_special_case"] * (fact.id in unasked)
+            ),
         )
         reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
         return self._answer_with(best, text, kind, reason, topics)
@@ -612,6 +656,13 @@ class Retriever:
         """The topics as their broader subjects (AHA -> exfoliation)."""
         broader = self._settings.broader_topics
         return {broader.get(topic, topic) for topic in topics}
+
+    def _kind_of_facts(self, topics: List[str]) -> List[Fact]:
+        """The facts of the broader topic of those of ``topics`` that are a kind of it
+        (``detail_from_broader_topics``: glycolic acid -> exfoliation), for a detail none of
+        their own facts gives: "how often should I use my glycolic toner?"."""
+        kinds_of = [topic for topic in topics if topic in self._settings.detail_from_broader_topics]
+        return self._broader_facts(kinds_of)
 
     def _broader_facts(self, topics: List[str]) -> List[Fact]:
         """The facts of the broader topics of ``topics`` (AHA -> exfoliation): "what happens if

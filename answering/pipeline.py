@@ -206,7 +206,7 @@ class Assistant:
         )
         uses_context = follows_on or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         results: List[Result] = []
-        for text in questions:
+        for index, text in enumerate(questions):
             question = Question(
                 text=self.retriever.with_named_ones(text, turn.text, turn.last_topics),
                 intent_kind=None if several else INTENT_KINDS.get(turn.intent),
@@ -217,7 +217,7 @@ class Assistant:
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
                 needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not follows_on,
-                background_topics=background,
+                background_topics=self._after_the_question_before(questions, index, background),
                 of_a_post=understanding.is_post,
                 # A follow-up is about the last answer's subject, whatever its own words; so is
                 # a longer message that names a topic in a conversation about skin ("각질제거도
@@ -238,6 +238,16 @@ class Assistant:
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
+
+    def _after_the_question_before(self, questions: Tuple[str, ...], index: int, background: List[str]) -> List[str]:
+        """The message's topics for its question ``index``; for one that asks a detail, those of
+        the question right before it first: "집에서 각질 정리하는 방법 알려주실 수 있나요? 그리고
+        얼굴 어느 부위 위주로 해야 하는지도 궁금해요" asks where to exfoliate, not where the
+        pores the story began with sag."""
+        if index == 0 or not asked_details(questions[index]):
+            return background
+        before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]
+        return before + [topic for topic in background if topic not in before]
 
     def _with_what_overdoing_does(self, text: str, decision: Decision) -> Decision:
         """The decision, with what overdoing the answer's subject does: as a further answer when

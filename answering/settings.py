@@ -86,9 +86,13 @@ class Gather:
     korean_filler_words: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
+    skin_of_a_thing: Tuple[Pattern[str], ...]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
     cause_topics: Tuple[str, ...]
+    skin_types: Tuple[str, ...]
+    detail_from_broader_topics: Tuple[str, ...]
+    special_cases: Dict[str, Pattern[str]]
     weights: Dict[str, float]
 
 
@@ -154,4 +158,6 @@ def settings() -> Settings:
     raw = yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
+    gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
+    gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

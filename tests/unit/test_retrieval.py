@@ -612,3 +612,81 @@ def _facts_answered(
     """The facts the assistant answers ``text`` with, right after an answer with ``last_facts``."""
     turn = Turn(text, intent, last_topics=last_topics, last_kind=last_kind, last_facts=last_facts)
     return assistant().respond(turn).slots["last_facts"]
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("the skins on my potatoes go wrinkly in the pantry, why?", Outcome.OUT_OF_DOMAIN),
+        ("how do i get the skin off peaches without cooking them", Outcome.OUT_OF_DOMAIN),
+        ("my nose skin has huge pores, what helps?", Outcome.ANSWER),
+    ],
+)
+def test_skin_said_of_a_thing_of_another_subject_is_that_things(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("does vitamin c do anything for loose pores?", "vitamin_c_what_is"),
+        ("should i take vitamin c tablets for my pores?", "vitamin_c_supplements"),
+    ],
+)
+def test_a_fact_about_a_special_case_answers_when_the_case_is_named(retriever: Retriever, text, fact_id) -> None:
+    result = retriever.retrieve(Question(text, intent_kind="what_is"))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_how_to_exfoliate_is_not_answered_with_what_to_do_when_it_irritates(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("how do i exfoliate properly?", intent_kind="how_to"))
+    assert result.fact is not None and result.fact.id != "exfoliation_irritation"
+
+
+def test_how_often_to_use_a_kind_of_exfoliant_is_how_often_to_exfoliate(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("how often can i use a glycolic acid serum?"))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None
+    assert "1–3" in result.fact.answer
+
+
+@pytest.mark.parametrize(
+    "text, intent, last_topics, last_kind, fact_id",
+    [
+        ("and for oily skin?", "inform_topic", ("cleansing",), "how_to", "cleansing_which_cleanser"),
+        ("민감성이면요?", "nlu_fallback", ("exfoliation",), "frequency", "exfoliation_irritation"),
+    ],
+)
+def test_a_follow_up_naming_a_skin_type_asks_the_last_question_for_it(
+    text: str, intent: str, last_topics: Tuple[str, ...], last_kind: str, fact_id: str
+) -> None:
+    assert _facts_answered(text, intent, last_topics, last_kind, ())[0] == fact_id
+
+
+def test_a_detail_asked_beside_a_combination_is_still_that_detail() -> None:
+    turn = Turn("이온 기기랑 같이 쓸 비타민C 세럼은 농도 몇 프로가 좋아요?", "ask_recommendation")
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+
+
+def test_a_detail_asked_after_a_question_is_a_detail_of_that_question() -> None:
+    text = "코 옆 모공이 요즘 길쭉해졌어요. 집에서 각질 정리하는 법 알려주세요? 그리고 어디 위주로 하면 돼요?"
+    facts = assistant().respond(Turn(text, "ask_how_to")).slots["last_facts"]
+    assert "old_keratin_areas" in facts
+
+
+def test_keeping_a_mask_alongside_a_procedure_is_the_combination(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("can i keep using a collagen mask alongside laser sessions?"))
+    assert result.fact is not None and result.fact.id == "collagen_mask_with_procedures"
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("my skin is really reactive", "sensitive_skin"),
+        ("is that vitamin c machine any good", "iontophoresis"),
+        ("how do i wash ur face right", "cleansing"),
+        ("지성은 어떻게 해요?", "sebum"),
+        ("모공 조여주는 거 뭐 있어요", "sagging_pores"),
+    ],
+)
+def test_everyday_names_of_topics(retriever: Retriever, text: str, topic: str) -> None:
+    assert topic in retriever.topics_of(text)

@@ -9,6 +9,7 @@ from answering.understand import (
     asks_for_the_source,
     conversation_language,
     cued_kind,
+    cued_kinds,
     questions_in,
     sentence_spans,
     small_talk_cue,
@@ -194,3 +195,26 @@ def test_a_second_sentence_asking_without_a_question_mark_is_a_question(text: st
 )
 def test_a_question_about_the_actual_bits_or_the_original_purpose_is_no_source_request(text: str) -> None:
     assert asks_for_the_source(text) is False
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("how do you actually tighten saggy pores", "overview"),
+        ("what's a gentle way to wash my face", "how_to"),
+        ("how does vitamin c even work on pores", "what_is"),
+        ("비타민C가 모공에 좋은 원리가 뭐예요?", "what_is"),
+        ("what's a decent cleansing routine", "overview"),
+    ],
+)
+def test_ways_to_ask_how_what_and_broadly(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+def test_a_broad_question_about_a_topics_routine_asks_how_to_do_it() -> None:
+    assert "how_to" in cued_kinds("what's a decent cleansing routine")
+
+
+def test_a_sentence_opening_with_like_and_asking_is_a_question() -> None:
+    questions, _ = questions_in("does stress make pores bigger? like would more sleep change anything")
+    assert len(questions) == 2
