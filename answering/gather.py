@@ -167,9 +167,11 @@ class Retriever:
         named_topics = list(topics)
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
-            if kind == "frequency" and not question.background_topics:
+            if (kind == "frequency" and not question.background_topics) or kind == OVERVIEW_KIND:
                 # "how often tho" after sensitive skin and exfoliating packs asks about the
-                # packs: a condition (weak topic) has no frequency of its own.
+                # packs: a condition (weak topic) has no frequency of its own; "whats the bare
+                # minimum i can do about it" after the sun and sagging pores asks what helps
+                # sagging pores: a condition has nothing to do about of its own either.
                 topics.sort(key=lambda topic: topic in self.store.weak_topics)
         elif generic_only and kind != OVERVIEW_KIND and question.of_a_post:
             # "…is there any connection between quitting, the schedule stuff and my pores?" at
@@ -422,7 +424,11 @@ class Retriever:
         if question.skin_context:
             return False
         everyday_topics = set(self._settings.everyday_topics)
-        if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in mentions):
+        other_subject_words = self._other_subject_words(question.text)
+        # A topic's name misspelt beside a thing of another subject is that thing ("a 2L
+        # hydration pack for a day hike" is no hydrating pack).
+        named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
+        if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
             return False
         lemmas = set(content_lemmas(question.text))
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest, unless
@@ -433,7 +439,6 @@ class Retriever:
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
         body_words -= self._body_words_of_things(question.text)  # "my tomatoes' skins"
-        other_subject_words = self._other_subject_words(question.text)
         if len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words):
             return True  # "sanding drywall: n95 or a half face respirator?"
         if body_words or self._has_korean_skin_word(question.text):
@@ -872,6 +877,11 @@ def has_detail(fact: Fact, detail: DetailCue) -> bool:
     """Whether ``fact`` gives the detail a question asks for (how often, how long, ...)."""
     by_kind = bool(detail.fact_kind and detail.fact_kind in fact.kinds)
     return by_kind or bool(detail.has and detail.has.search(fact.answer))
+
+
+def _misspelt(text: str, mention: Mention) -> bool:
+    """Whether a mention matched a topic's name only as a typo of it ("hydration pack")."""
+    return text[mention.start : mention.end].lower() != mention.alias.lower()
 
 
 def _with_aliases(text: str, mentions: List[Mention]) -> str:

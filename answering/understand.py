@@ -104,7 +104,13 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
     asked = [sentence for sentence in sentences if cues.question_sentence.search(sentence)]
     is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
-    if is_post:
+    markers = list(cues.enumeration.finditer(text))
+    if len(markers) >= 2:
+        # "궁금한게 1. 얼굴에 모공이 몇 개나 있는지 2. 왜 코만 유독 큰지 알려주세요": the items of a
+        # numbered list are its questions, whether or not they end like one.
+        ends = [marker.start() for marker in markers[1:]] + [len(text)]
+        chosen = [text[marker.end() : end].strip() for marker, end in zip(markers, ends)]
+    elif is_post:
         chosen = asked or sentences[-1:]
     else:
         chosen = asked if len(asked) >= 2 else [text.strip()]

@@ -690,3 +690,26 @@ def test_keeping_a_mask_alongside_a_procedure_is_the_combination(retriever: Retr
 )
 def test_everyday_names_of_topics(retriever: Retriever, text: str, topic: str) -> None:
     assert topic in retriever.topics_of(text)
+
+
+def test_what_to_do_after_a_story_of_the_sun_is_what_helps_the_pores_it_names() -> None:
+    text = (
+        "i'm a lifeguard, 45, never wore sunscreen in my life. my pores next to my nose went from round to "
+        "long ovals. is it the sun or age? and what's the least i can do about it"
+    )
+    facts = assistant().respond(Turn(text, "ask_cause")).slots["last_facts"]
+    assert "overview_sagging_pores" in facts
+
+
+def test_a_cause_the_question_names_is_its_subject(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("do my pores get bigger when the air is humid?", intent_kind="cause"))
+    assert result.fact is not None and result.fact.id == "environment_pores"
+
+
+def test_a_misspelt_topic_beside_a_thing_of_another_subject_is_that_thing(retriever: Retriever) -> None:
+    assert retriever.retrieve(Question("what size hydration pack for a long hike?")).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_how_many_pores_roughly_asks_the_count(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("얼굴 모공이 대략 몇 개예요?"))
+    assert result.fact is not None and result.fact.id == "pores_count_on_face"

@@ -120,8 +120,13 @@ def test_a_short_message_naming_the_source_and_pointing_back_asks_for_it(text: s
 
 def test_numbered_questions_are_questions_of_their_own() -> None:
     assert questions_in("two qs: 1) how often do I exfoliate? 2) what goes on after a peel")[0] == (
-        "two qs: 1) how often do I exfoliate?",
+        "how often do I exfoliate?",
         "what goes on after a peel",
+    )
+    # ...whether or not they end like a question
+    assert questions_in("궁금한게 1. 모공이 대충 몇개나 있는지 2. 왜 코만 유독 큰지 알려주세요")[0] == (
+        "모공이 대충 몇개나 있는지",
+        "왜 코만 유독 큰지 알려주세요",
     )
 
 
