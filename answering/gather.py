@@ -127,11 +127,13 @@ class Retriever:
         mentions = self._not_set_aside(
             question.text,
             [  # "hyaluronic acid" is a term of its own, not the topic "acids"; "blackhead
-                # suction gadgets" are suction gadgets, not blackheads
+                # suction gadgets" are suction gadgets, not blackheads; "pore vacuum gadgets" are
+                # pore vacuums, not the gadget the sources name
                 m
                 for m in named
                 if not any(start <= m.start and m.end <= end for _, start, end in terms)
                 and not any(question.text[m.end : start].isspace() for _, start, _ in terms)
+                and not any(question.text[end : m.start].isspace() for _, _, end in terms)
             ],
         )
         topics = self._specific_first(
@@ -173,10 +175,11 @@ class Retriever:
                 # minimum i can do about it" after the sun and sagging pores asks what helps
                 # sagging pores: a condition has nothing to do about of its own either.
                 topics.sort(key=lambda topic: topic in self.store.weak_topics)
-        elif generic_only and kind != OVERVIEW_KIND and question.of_a_post:
+        elif generic_only and kind != OVERVIEW_KIND and (question.of_a_post or self._points_back(question)):
             # "…is there any connection between quitting, the schedule stuff and my pores?" at
             # the end of a post about night shifts: "pores" is what it is about, the story's
-            # topics are what it asks about.
+            # topics are what it asks about; so are the message's for "…and does it do anything
+            # for acne scars or only pores?" after a question about vitamin C.
             story_topics = [topic for topic in question.background_topics if topic not in topics]
             topics = story_topics + topics
         elif self._for_a_skin_type(question, topics):
@@ -215,6 +218,20 @@ class Retriever:
             )
             result.missing = unknown[0]
             result.reason += f"; uncovered term {unknown[0]!r} outside the question"
+            return result
+        partner = self._compared_with_the_term(question.text, terms, mentions) if unknown else None
+        if partner is not None:
+            # "retinol이랑 세라마이드 중에 뭐가 나아요?", "chemical peels or microneedling?": what the
+            # sources say of the one they cover, and that they don't cover the other.
+            result = self._answer_for_topics(
+                _with_aliases(question.text, mentions),
+                [partner] + [topic for topic in topics if topic != partner],
+                kind,
+                kind_is_cued=cued is not None,
+                named_topics=named_topics,
+            )
+            result.missing = unknown[0]
+            result.reason += f"; compared with the uncovered term {unknown[0]!r}"
             return result
         if unknown:
             return Result(
@@ -290,6 +307,10 @@ class Retriever:
 
         return settings().understand.named_one.sub(named, question)
 
+    def _points_back(self, question: Question) -> bool:
+        """Whether a question of several points back at what the message asked before ("it")."""
+        return bool(question.background_topics) and bool(settings().understand.refers_back.search(question.text))
+
     def _for_a_skin_type(self, question: Question, topics: Sequence[str]) -> bool:
         """Whether a follow-up names only a type of skin ("what about for oily skin?")."""
         skin_types = set(self._settings.skin_types)
@@ -347,9 +368,11 @@ class Retriever:
             )
 
         def asked_about(start: int, end: int) -> bool:
-            # "…tighten loose pores, not just hide them with makeup": named to be set aside
+            # "…tighten loose pores, not just hide them with makeup": named to be set aside;
+            # "why do my blackheads come back after i use biore strips?": it sets the scene
             set_aside = cues.term_set_aside.search(text[:start]) or cues.set_aside_after.match(text[end:])
-            return inside(start, end) and not set_aside and not in_the_background(end)
+            scene = cues.term_scene_before.search(text[:start])
+            return inside(start, end) and not set_aside and not scene and not in_the_background(end)
 
         def asks_broadly(start: int) -> bool:
             # Not "i use niacinamide. is it good for pores?": "it" is the uncovered term.
@@ -366,6 +389,24 @@ class Retriever:
                 for m in mentions
             )
         )
+
+    def _compared_with_the_term(
+        self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
+    ) -> Optional[str]:
+        """The specific topic a question compares with an uncovered term, when it asks which is
+        better (``comparison``) and nothing but "or", "이랑"... stands between them."""
+        cues = settings().understand
+        if not cues.comparison.search(text):
+            return None
+        weak = self.store.weak_topics | {self._settings.generic_topic}
+        for mention in mentions:
+            if mention.topic_id in weak:
+                continue
+            for _, start, end in terms:
+                between = text[mention.end : start] if mention.end <= start else text[end : mention.start]
+                if cues.comparison_joiner.match(between):
+                    return mention.topic_id
+        return None
 
     def closest_item(self, text: str, facts: List[Fact], listed: Sequence[str] = ()) -> Optional[Fact]:
         """Of the last answer's items, the one a pick means ("which of those helps make
@@ -445,6 +486,8 @@ class Retriever:
             return False  # "my dog licked my face": about the face
         if term_lemmas & self._body_lemmas and len(other_subject_words) < 2:
             return False  # "metal blackhead extractor loops": a term with a body word is about the body
+        if not (other_subject_words or question.another_subject) and any(map(self._skin_care_by_itself, unknown)):
+            return False  # "roughly how much is a fraxel session in gangnam?"
         if question.another_subject or other_subject_words:
             return True  # "open pores in oak", "an engine serum for my civic"
         if (
@@ -500,8 +543,11 @@ class Retriever:
         return bool(self._other_subject_words(text))
 
     def _other_subject_words(self, text: str) -> Set[str]:
-        """The words of ``text`` that name things of another subject, English and Korean."""
-        english = set(content_lemmas(text)) & set(self._settings.other_subject_words)
+        """The words of ``text`` that name things of another subject, English and Korean (not
+        one used as a verb: "so it actually sinks in")."""
+        english = set(content_lemmas(self._settings.other_subject_verbs.sub(" ", text))) & set(
+            self._settings.other_subject_words
+        )
         prefixes = self._settings.korean_other_subject_words
         korean = {word for word in HANGUL_WORD.findall(text) if any(word.startswith(p) for p in prefixes)}
         return english | korean
@@ -788,10 +834,24 @@ class Retriever:
             return bool(set(lemmas) & self.store.skin_word_lemmas) and (
                 len(self._foreign_words(lemmas)) < self._settings.off_domain_min_foreign_words
             )
+        if any(self._skin_care_by_itself(term) for term in unknown) and not self.names_another_subject(text):
+            return True  # "roughly how much is a fraxel session in gangnam?", "코팩 매일 해도 돼요?"
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]
         return bool(set(content_lemmas(rest)) & self.store.skin_word_lemmas)
+
+    def _skin_care_by_itself(self, term: str) -> bool:
+        """Whether an uncovered term says skin care with no other word beside it: an English
+        one no everyday English uses ("fraxel", "microneedling"; not "toner", "collagen powder":
+        ``skin_care_only_terms``), a Korean one with a skin-care word in it ("코팩", "머드팩")."""
+        if HANGUL.search(term):
+            skin_words = self._settings.korean_skin_words + self._settings.korean_everyday_skin_words
+            return any(word in term for word in skin_words)
+        written = term.lower()
+        return (
+            written in self.store.skin_care_only_terms or written.removesuffix("s") in self.store.skin_care_only_terms
+        )
 
     def _foreign_entities(self, entity_values: Sequence[str]) -> List[str]:
         """NLU `topic` entities built on a word no document or fact ever uses ("fridge",

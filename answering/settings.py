@@ -43,12 +43,15 @@ class Understand:
     overdoing: Pattern[str]
     excess: Pattern[str]
     named_one: Pattern[str]
+    comparison: Pattern[str]
+    comparison_joiner: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
     term_set_aside: Pattern[str]
     background_clause_end: Pattern[str]
     overdoing_facts: Dict[str, str]
     scene_before: Pattern[str]
+    term_scene_before: Pattern[str]
     scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
@@ -86,6 +89,7 @@ class Gather:
     korean_filler_words: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
+    other_subject_verbs: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
@@ -122,12 +126,15 @@ def _understand(raw: dict) -> Understand:
         overdoing=_compiled(raw["overdoing"]),
         excess=_compiled(raw["excess"]),
         named_one=_compiled(raw["named_one"]),
+        comparison=_compiled(raw["comparison"]),
+        comparison_joiner=_compiled(raw["comparison_joiner"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
         term_set_aside=_compiled(raw["term_set_aside"]),
         background_clause_end=_compiled(raw["background_clause_end"]),
         overdoing_facts=dict(raw["overdoing_facts"]),
         scene_before=_compiled(raw["scene_before"]),
+        term_scene_before=_compiled(raw["term_scene_before"]),
         scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
@@ -159,5 +166,6 @@ def settings() -> Settings:
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
+    gather["other_subject_verbs"] = _compiled(gather["other_subject_verbs"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

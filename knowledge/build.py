@@ -286,6 +286,20 @@ def _english_words(min_log_prob: float, min_chars: int, max_chars: int) -> List[
     )
 
 
+def _rare_terms(terms: List[str], max_log_prob: float) -> List[str]:
+    """The English terms all of whose words are rarer than ``max_log_prob`` in English (or
+    missing from spacy-lookups-data's table), lower case."""
+    probabilities = srsly.read_gzip_json(resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz")
+    return sorted(
+        term.lower()
+        for term in terms
+        if re.fullmatch(r"[A-Za-z][A-Za-z' -]*", term)
+        and all(
+            probabilities.get(word, max_log_prob - 1) < max_log_prob for word in re.findall(r"[a-z]+", term.lower())
+        )
+    )
+
+
 def _vocabulary(documents: Dict[str, dict], facts: List[dict], topics: Dict[str, dict], words: List[str]) -> List[str]:
     """Every word the documents, the facts and the topic vocabulary use (lower case)."""
     texts = [doc["text"] for doc in documents.values()] + words
@@ -331,6 +345,7 @@ def build(project: Path) -> Tuple[dict, str]:
         "languages": settings["languages"],
         "topics": topics,
         "skincare_terms": skincare_terms,
+        "skin_care_only_terms": _rare_terms(skincare_terms, settings["skin_care_only_max_log_prob"]),
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
         "skin_word_lemmas": sorted({lemma for word in settings["domain_words"] for lemma in content_lemmas(word)}),
         "common_words": _english_words(settings["common_word_min_log_prob"], 5, 99),

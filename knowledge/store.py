@@ -79,6 +79,9 @@ class FactStore:
     # Document id -> language -> title; English is the original.
     document_titles: Dict[str, Dict[str, str]]
     skincare_terms: Tuple[str, ...]
+    # The English terms no everyday English uses ("fraxel", "niacinamide"; not "toner",
+    # "collagen powder"): they name skin care with no other word beside them.
+    skin_care_only_terms: frozenset
     domain_lemmas: frozenset
     weak_topics: frozenset
     vocabulary: frozenset
@@ -135,6 +138,7 @@ def load_store(path: Path = DEFAULT_STORE_PATH) -> FactStore:
         },
         document_titles={doc["id"]: dict(doc["title"]) for doc in raw["documents"]},
         skincare_terms=tuple(raw["skincare_terms"]),
+        skin_care_only_terms=frozenset(raw["skin_care_only_terms"]),
         domain_lemmas=frozenset(raw["domain_lemmas"]),
         weak_topics=frozenset(raw["weak_topics"]),
         vocabulary=frozenset(raw["vocabulary"]),

@@ -713,3 +713,66 @@ def test_a_misspelt_topic_beside_a_thing_of_another_subject_is_that_thing(retrie
 def test_how_many_pores_roughly_asks_the_count(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("얼굴 모공이 대략 몇 개예요?"))
     assert result.fact is not None and result.fact.id == "pores_count_on_face"
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("how much does one fraxel session cost in seoul", Outcome.TERM_NOT_COVERED),
+        ("코팩 붙이고 얼마나 있다가 떼요?", Outcome.TERM_NOT_COVERED),
+        ("is collagen powder fine in my labrador's food?", Outcome.OUT_OF_DOMAIN),
+    ],
+)
+def test_a_term_only_skin_care_uses_is_skin_care_by_itself(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "text, fact_id, term",
+    [
+        ("for loose pores what's better, a chemical peel or microneedling?", "peeling_what_is", "microneedling"),
+        ("retinol이랑 바쿠치올 중에 뭐가 더 나아요?", "retinol_what_is", "바쿠치올"),
+    ],
+)
+def test_a_covered_topic_compared_with_an_uncovered_term_is_answered(
+    retriever: Retriever, text: str, fact_id: str, term: str
+) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None and result.fact.id == fact_id
+    assert result.missing == term
+
+
+def test_a_product_used_before_sets_the_scene_of_a_covered_question(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("why do blackheads fill back in right after i use pore strips?"))
+    assert result.outcome is Outcome.ANSWER and result.missing == "pore strips"
+    assert (
+        retriever.retrieve(Question("how do i fix dotty pores on my legs after shaving?")).outcome is not Outcome.ANSWER
+    )
+
+
+def test_an_other_subject_word_used_as_a_verb_is_no_other_subject(retriever: Retriever) -> None:
+    assert not retriever.names_another_subject("what should i do first so the serum actually sinks in?")
+    assert retriever.names_another_subject("my kitchen sink smells")
+
+
+def test_a_question_pointing_back_at_the_one_before_borrows_its_topic() -> None:
+    text = "what percent vitamin c serum should i get? and does it help acne scars or just pores"
+    facts = assistant().respond(Turn(text, "ask_recommendation")).slots["last_facts"]
+    assert facts == ["vitamin_c_concentration", "vitamin_c_what_is"]
+
+
+def test_a_topic_right_after_an_uncovered_term_is_that_terms_thing(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("do pore vacuum gadgets stretch pores?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "pore vacuum"
+
+
+@pytest.mark.parametrize(
+    "text, last_topics, fact_id",
+    [
+        ("한번에 얼마동안 문질러요?", ("exfoliation",), "bath_dead_skin_removal"),
+        ("어디 부위 위주로 하면 돼요?", ("exfoliation",), "old_keratin_areas"),
+        ("마스크는 각질제거한 날 해도 돼? 따로 해야 돼?", ("collagen_mask",), "exfoliation_with_collagen_mask"),
+    ],
+)
+def test_korean_follow_ups_asking_how_long_where_or_which_day(text: str, last_topics, fact_id: str) -> None:
+    assert _facts_answered(text, "nlu_fallback", last_topics, "how_to", ())[0] == fact_id
