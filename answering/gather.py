@@ -544,8 +544,8 @@ class Retriever:
 
     def _other_subject_words(self, text: str) -> Set[str]:
         """The words of ``text`` that name things of another subject, English and Korean (not
-        one used as a verb: "so it actually sinks in")."""
-        english = set(content_lemmas(self._settings.other_subject_verbs.sub(" ", text))) & set(
+        one in a phrase about something else: "so it actually sinks in", "peach fuzz")."""
+        english = set(content_lemmas(self._settings.other_subject_idioms.sub(" ", text))) & set(
             self._settings.other_subject_words
         )
         prefixes = self._settings.korean_other_subject_words
@@ -570,16 +570,19 @@ class Retriever:
 
     def _worded_as(self, text: str) -> Optional[Fact]:
         """The fact that a question naming no topic asks about in other words: one of its
-        phrasings shares two words or more with the question, and its idf-weighted Dice overlap
-        is at least ``own_wording_min_dice`` ("how can skin be oily and dry at the same time?"
-        and "why is my skin oily but still dry and tight?")."""
+        phrasings shares two words or more besides skin's own (face, pores) with the question,
+        and its idf-weighted Dice overlap is at least ``own_wording_min_dice`` ("how can skin be
+        oily and dry at the same time?" and "why is my skin oily but still dry and tight?")."""
         query = set(content_lemmas(text))
         threshold = self._settings.own_wording_min_dice
+        # "how do i start using it without wrecking my whole face" shares only "start" beside
+        # the face with "why does the face itself start to sag?"
+        skin_words = self._body_lemmas | set(self._settings.pore_words)
         best = max(
             (
                 (self._wording(list(query), fact), fact)
                 for fact in self.store.facts
-                if any(len(words & query) >= 2 for words, _ in self._phrasings[fact.id])
+                if any(len((words & query) - skin_words) >= 2 for words, _ in self._phrasings[fact.id])
             ),
             key=lambda scored: scored[0],
             default=None,
@@ -894,7 +897,12 @@ class Retriever:
         and "my sources don't cover cold" would be a worse answer than the real one."""
         if self._terms is None:
             return []
-        spans = [(match.group(0), match.start(), match.end()) for match in self._terms.finditer(text)]
+        idioms = [match.span() for match in self._settings.not_terms.finditer(text)]
+        spans = [
+            (match.group(0), match.start(), match.end())
+            for match in self._terms.finditer(text)
+            if not any(start < match.end() and match.start() < end for start, end in idioms)
+        ]
         return [span for span in spans if not self._carried_by_a_topic(text, span, mentions)]
 
     def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:

@@ -301,7 +301,9 @@ class Assistant:
         with?") asks its own question."""
         cues = settings().understand
         short = len(text.split()) <= cues.same_subject_max_words
-        same = short or bool(cues.points_at_the_term.search(text))
+        # ...but "why is this happening NOW" after pores described beside makeup points at the pores
+        about_the_term = bool(results) and results[-1].about_the_term
+        same = short or (about_the_term and bool(cues.points_at_the_term.search(text)))
         if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
             return results[-1]
         return None
@@ -339,6 +341,10 @@ class Assistant:
             return self.store.fact(items[position - 1].fact_id) if position <= len(items) else None
         if not understanding.picks_item:
             return None
+        named = set(self.retriever.topics_of(turn.text)) - {settings().gather.generic_topic}
+        listed_topics = {topic for item in items if (fact := self.store.fact(item.fact_id)) for topic in fact.topics}
+        if named and not named & listed_topics:
+            return None  # "방금 말씀하신 것 중에 햇빛 영향은?" after a list without the sun asks about the sun
         lowered = turn.text.lower()
         labelled = [self.store.fact(item.fact_id) for item in items if item.label.lower() in lowered]
         if labelled:  # "which of those is the moisturising one?" naming an item as the list does

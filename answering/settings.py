@@ -89,7 +89,8 @@ class Gather:
     korean_filler_words: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
-    other_subject_verbs: Pattern[str]
+    other_subject_idioms: Pattern[str]
+    not_terms: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
@@ -166,6 +167,7 @@ def settings() -> Settings:
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
-    gather["other_subject_verbs"] = _compiled(gather["other_subject_verbs"])
+    gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
+    gather["not_terms"] = _compiled(gather["not_terms"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

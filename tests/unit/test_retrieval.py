@@ -8,7 +8,7 @@ import pytest
 import texts
 from actions.actions import assistant
 from answering.decide import decide
-from answering.gather import Outcome, Question, Retriever
+from answering.gather import Outcome, Question, Result, Retriever
 from answering.understand import Turn
 
 
@@ -776,3 +776,56 @@ def test_a_topic_right_after_an_uncovered_term_is_that_terms_thing(retriever: Re
 )
 def test_korean_follow_ups_asking_how_long_where_or_which_day(text: str, last_topics, fact_id: str) -> None:
     assert _facts_answered(text, "nlu_fallback", last_topics, "how_to", ())[0] == fact_id
+
+
+def test_a_sentence_asking_what_its_about_or_what_to_do_is_a_question() -> None:
+    text = "how do clinics check pores got smaller? and my mask box says MFDS certified, what's that about"
+    facts = assistant().respond(Turn(text, "ask_how_to")).slots["last_facts"]
+    assert facts == ["pores_clinical_imaging", "collagen_mask_mfds"]
+
+
+def test_sharing_only_the_face_and_one_word_is_no_wording_of_a_fact(retriever: Retriever) -> None:
+    assert retriever._worded_as("how do i start using it without wrecking my whole face") is None
+
+
+def test_a_pointer_after_a_question_naming_a_topic_beside_a_term_is_no_question_about_the_term() -> None:
+    about_pores = Result(Outcome.TERM_NOT_COVERED, missing="makeup", about_the_term=False)
+    about_the_term = Result(Outcome.TERM_NOT_COVERED, missing="witch hazel", about_the_term=True)
+    text = "why is this happening now"
+    assert assistant()._about_the_last_uncovered_term(text, [about_pores]) is None
+    assert assistant()._about_the_last_uncovered_term(text, [about_the_term]) is about_the_term
+
+
+def test_ice_cold_water_is_cold_water(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("what water temp for washing my face? is ice cold better?"))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None and result.fact.id == "cleansing_routine"
+
+
+def test_a_pick_naming_a_topic_no_item_has_asks_about_that_topic() -> None:
+    facts = _facts_answered(
+        "그 중에 햇빛은 얼마나 영향 있어요?",
+        "nlu_fallback",
+        ("sagging_pores",),
+        "overview",
+        ("overview_sagging_pores",),
+    )
+    assert facts and facts[0] != "overview_sagging_pores"
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("the glaze on my mugs came out with tiny open pores after the kiln, why?", Outcome.OUT_OF_DOMAIN),
+        ("that charcoal mask you paint on and peel off, does it unclog pores?", Outcome.TERM_NOT_COVERED),
+        ("does dermaplaning make peach fuzz grow back and pores look smaller?", Outcome.TERM_NOT_COVERED),
+    ],
+)
+def test_things_of_other_subjects_and_phrases_that_only_sound_like_them(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text, needs_specific_topic=True)).outcome is outcome
+
+
+def test_a_statement_of_doing_something_every_day_asks_no_frequency() -> None:
+    from answering.understand import asked_details
+
+    assert not asked_details("i bike through traffic every day, does pollution make my pores worse?")
+    assert asked_details("can i use a collagen mask every day?")

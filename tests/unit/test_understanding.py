@@ -223,3 +223,32 @@ def test_a_broad_question_about_a_topics_routine_asks_how_to_do_it() -> None:
 def test_a_sentence_opening_with_like_and_asking_is_a_question() -> None:
     questions, _ = questions_in("does stress make pores bigger? like would more sleep change anything")
     assert len(questions) == 2
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("모공 크기는 뭐가 결정해요?", "cause"),
+        ("유전이면 노력해도 소용없나요", "overview"),
+    ],
+)
+def test_korean_ways_to_ask_what_decides_and_whether_anything_helps(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+def test_two_korean_whether_clauses_joined_by_rang_are_two_questions() -> None:
+    questions, _ = questions_in("농도 몇 프로가 좋은지랑, 레티놀이랑 같이 써도 되는지 궁금해요")
+    assert len(questions) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i need the verbatim text for that",
+        "source?? the literal line please",
+        "그 문장 좀 보여줘",
+        "해당 부분 인용 부탁드려요",
+    ],
+)
+def test_more_ways_to_ask_for_the_source(text: str) -> None:
+    assert asks_for_the_source(text)
