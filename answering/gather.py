@@ -219,8 +219,9 @@ class Retriever:
             result.missing = unknown[0]
             result.reason += f"; uncovered term {unknown[0]!r} outside the question"
             return result
-        partner = self._compared_with_the_term(question.text, terms, mentions) if unknown else None
-        if partner is not None:
+        compared = self._compared_with_the_term(question.text, terms, mentions) if unknown else None
+        if compared is not None:
+            partner, term = compared
             # "retinol이랑 세라마이드 중에 뭐가 나아요?", "chemical peels or microneedling?": what the
             # sources say of the one they cover, and that they don't cover the other.
             result = self._answer_for_topics(
@@ -230,8 +231,8 @@ class Retriever:
                 kind_is_cued=cued is not None,
                 named_topics=named_topics,
             )
-            result.missing = unknown[0]
-            result.reason += f"; compared with the uncovered term {unknown[0]!r}"
+            result.missing = term
+            result.reason += f"; compared with the uncovered term {term!r}"
             return result
         if unknown:
             return Result(
@@ -371,7 +372,8 @@ class Retriever:
             # "…tighten loose pores, not just hide them with makeup": named to be set aside;
             # "why do my blackheads come back after i use biore strips?": it sets the scene
             set_aside = cues.term_set_aside.search(text[:start]) or cues.set_aside_after.match(text[end:])
-            scene = cues.term_scene_before.search(text[:start])
+            # ...only for a "why" ("is it safe to exfoliate after i use accutane?" asks about it)
+            scene = "cause" in cued_kinds(text) and cues.term_scene_before.search(text[:start])
             return inside(start, end) and not set_aside and not scene and not in_the_background(end)
 
         def asks_broadly(start: int) -> bool:
@@ -392,9 +394,10 @@ class Retriever:
 
     def _compared_with_the_term(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
-    ) -> Optional[str]:
-        """The specific topic a question compares with an uncovered term, when it asks which is
-        better (``comparison``) and nothing but "or", "이랑"... stands between them."""
+    ) -> Optional[Tuple[str, str]]:
+        """The specific topic a question compares with an uncovered term, and the term as
+        written, when it asks which is better (``comparison``) and nothing but "or", "이랑"...
+        stands between them."""
         cues = settings().understand
         if not cues.comparison.search(text):
             return None
@@ -402,10 +405,10 @@ class Retriever:
         for mention in mentions:
             if mention.topic_id in weak:
                 continue
-            for _, start, end in terms:
+            for term, start, end in terms:
                 between = text[mention.end : start] if mention.end <= start else text[end : mention.start]
                 if cues.comparison_joiner.match(between):
-                    return mention.topic_id
+                    return mention.topic_id, term
         return None
 
     def closest_item(self, text: str, facts: List[Fact], listed: Sequence[str] = ()) -> Optional[Fact]:
@@ -445,8 +448,9 @@ class Retriever:
         return bool(lemmas & (self._body_lemmas | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
 
     def has_skin_words(self, text: str) -> bool:
-        """Whether ``text`` says something about skin: a skin word, or a specific topic."""
-        if set(content_lemmas(text)) & self.store.skin_word_lemmas:
+        """Whether ``text`` says something about skin: a skin word ("pore" not as a verb: "pore
+        over a lease"), or a specific topic."""
+        if set(content_lemmas(self._settings.not_pores.sub(" ", text))) & self.store.skin_word_lemmas:
             return True
         return not set(self.topics_of(text)) <= self.store.weak_topics
 
@@ -471,7 +475,8 @@ class Retriever:
         named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
             return False
-        lemmas = set(content_lemmas(question.text))
+        # "any tips to pore over a 40 page lease?": a verb, no pores
+        lemmas = set(content_lemmas(self._settings.not_pores.sub(" ", question.text)))
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest, unless
         # the term has a body word in it (below).
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
@@ -852,9 +857,7 @@ class Retriever:
             skin_words = self._settings.korean_skin_words + self._settings.korean_everyday_skin_words
             return any(word in term for word in skin_words)
         written = term.lower()
-        return (
-            written in self.store.skin_care_only_terms or written.removesuffix("s") in self.store.skin_care_only_terms
-        )
+        return bool({written, written + "s", written.removesuffix("s")} & self.store.skin_care_only_terms)
 
     def _foreign_entities(self, entity_values: Sequence[str]) -> List[str]:
         """NLU `topic` entities built on a word no document or fact ever uses ("fridge",
@@ -949,7 +952,11 @@ def has_detail(fact: Fact, detail: DetailCue) -> bool:
 
 def _misspelt(text: str, mention: Mention) -> bool:
     """Whether a mention matched a topic's name only as a typo of it ("hydration pack")."""
-    return text[mention.start : mention.end].lower() != mention.alias.lower()
+
+    def squeezed(words: str) -> str:
+        return "".join(words.lower().split())
+
+    return squeezed(text[mention.start : mention.end]) != squeezed(mention.alias)
 
 
 def _with_aliases(text: str, mentions: List[Mention]) -> str:

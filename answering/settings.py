@@ -56,6 +56,7 @@ class Understand:
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
     enumeration: Pattern[str]
+    numbered_question_min_words: int
     what_to_do: Pattern[str]
     question_sentence: Pattern[str]
     korean_sentence_break: Pattern[str]
@@ -91,6 +92,7 @@ class Gather:
     face_of_a_thing: Pattern[str]
     other_subject_idioms: Pattern[str]
     not_terms: Pattern[str]
+    not_pores: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
@@ -140,6 +142,7 @@ def _understand(raw: dict) -> Understand:
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
         enumeration=_compiled(raw["enumeration"]),
+        numbered_question_min_words=raw["numbered_question_min_words"],
         what_to_do=_compiled(raw["what_to_do"]),
         question_sentence=_compiled(raw["question_sentence"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
@@ -169,5 +172,6 @@ def settings() -> Settings:
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
     gather["not_terms"] = _compiled(gather["not_terms"])
+    gather["not_pores"] = _compiled(gather["not_pores"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

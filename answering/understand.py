@@ -94,6 +94,20 @@ def sentence_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     return tuple((start, end) for start, end in spans if _WORDS.search(text[start:end]))
 
 
+def _numbered_questions(text: str) -> List[str]:
+    """The items of a numbered list of questions ("궁금한게 1. 얼굴에 모공이 몇 개나 있는지 2. 왜
+    코만 유독 큰지 알려주세요"), whether or not they end like one; none for a list after a question
+    ("how often should i exfoliate? 1) with bha 2) with a scrub") or of steps ("1. cleanse 2.
+    tone 3. moisturize"), whose items are not questions of their own."""
+    cues = settings().understand
+    markers = list(cues.enumeration.finditer(text))
+    if len(markers) < 2 or cues.question_sentence.search(text[: markers[0].start()]):
+        return []
+    ends = [marker.start() for marker in markers[1:]] + [len(text)]
+    items = [text[marker.end() : end].strip() for marker, end in zip(markers, ends)]
+    return items if all(len(item.split()) >= cues.numbered_question_min_words for item in items) else []
+
+
 def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     """The questions a message asks, and whether it was a long post.
 
@@ -104,12 +118,9 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
     asked = [sentence for sentence in sentences if cues.question_sentence.search(sentence)]
     is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
-    markers = list(cues.enumeration.finditer(text))
-    if len(markers) >= 2:
-        # "궁금한게 1. 얼굴에 모공이 몇 개나 있는지 2. 왜 코만 유독 큰지 알려주세요": the items of a
-        # numbered list are its questions, whether or not they end like one.
-        ends = [marker.start() for marker in markers[1:]] + [len(text)]
-        chosen = [text[marker.end() : end].strip() for marker, end in zip(markers, ends)]
+    items = _numbered_questions(text)
+    if items:
+        chosen = items
     elif is_post:
         chosen = asked or sentences[-1:]
     else:

@@ -345,7 +345,11 @@ def build(project: Path) -> Tuple[dict, str]:
         "languages": settings["languages"],
         "topics": topics,
         "skincare_terms": skincare_terms,
-        "skin_care_only_terms": _rare_terms(skincare_terms, settings["skin_care_only_max_log_prob"]),
+        "skin_care_only_terms": [
+            term
+            for term in _rare_terms(skincare_terms, settings["skin_care_only_max_log_prob"])
+            if term not in settings["not_skin_care_only"]
+        ],
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
         "skin_word_lemmas": sorted({lemma for word in settings["domain_words"] for lemma in content_lemmas(word)}),
         "common_words": _english_words(settings["common_word_min_log_prob"], 5, 99),
