@@ -151,7 +151,7 @@ class Retriever:
             return Result(Outcome.OUT_OF_DOMAIN, reason="out-of-scope intent, no specific topic")
         if self._off_domain(question, mentions, unknown):
             return Result(Outcome.OUT_OF_DOMAIN, reason="nothing about skin")
-        cued = cued_kind(question.text)
+        cued = _asked_kind(question.text)
         kind = cued or question.intent_kind
         borrowed = not topics and not unknown
         # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
@@ -847,7 +847,7 @@ class Retriever:
         rest = text.lower()
         for _, start, end in sorted(terms, key=lambda span: -span[1]):
             rest = rest[:start] + " " + rest[end:]
-        return bool(set(content_lemmas(rest)) & self.store.skin_word_lemmas)
+        return bool(set(content_lemmas(rest)) & self.store.skin_word_lemmas) or self._has_korean_skin_word(rest, True)
 
     def _skin_care_by_itself(self, term: str) -> bool:
         """Whether an uncovered term says skin care with no other word beside it: an English
@@ -906,7 +906,7 @@ class Retriever:
             for match in self._terms.finditer(text)
             if not any(start < match.end() and match.start() < end for start, end in idioms)
         ]
-        return [span for span in spans if not self._carried_by_a_topic(text, span, mentions)]
+        return [span for span in _joined(text, spans) if not self._carried_by_a_topic(text, span, mentions)]
 
     def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:
         """Whether a question asks a detail (an age, how often...) that a fact of its topics gives."""
@@ -944,10 +944,28 @@ class Retriever:
         )
 
 
+def _asked_kind(text: str) -> Optional[str]:
+    """The kind of question its wording signals, read in its sentences that ask when some
+    don't ("do vitamin c tablets help with pores? i already take them daily" asks no "how often")."""
+    asked = asked_spans(text)
+    return cued_kind(" ".join(text[start:end] for start, end in asked) if asked else text)
+
+
 def has_detail(fact: Fact, detail: DetailCue) -> bool:
     """Whether ``fact`` gives the detail a question asks for (how often, how long, ...)."""
     by_kind = bool(detail.fact_kind and detail.fact_kind in fact.kinds)
     return by_kind or bool(detail.has and detail.has.search(fact.answer))
+
+
+def _joined(text: str, spans: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
+    """Terms written one after the other as one ("makeup primer", not "makeup")."""
+    joined: List[Tuple[str, int, int]] = []
+    for term, start, end in spans:
+        if joined and not text[joined[-1][2] : start].strip():
+            start = joined.pop()[1]
+            term = text[start:end]
+        joined.append((term, start, end))
+    return joined
 
 
 def _misspelt(text: str, mention: Mention) -> bool:

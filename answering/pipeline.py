@@ -88,7 +88,7 @@ class Assistant:
                 )
                 return Response(switched + again.messages, again.slots), "language switch, last answer again"
             return Response(switched), "language switch"
-        if understanding.wants_source:
+        if understanding.wants_source and (last_facts or not self.retriever.topics_of(turn.text)):
             if not last_facts:
                 return Response([compose.text_only("no_answer_yet", language)]), "source asked, no answer yet"
             return Response(
@@ -197,6 +197,10 @@ class Assistant:
         # The rest of the message's topics, for a question that names none; only when the
         # message is about skin ("내일 날씨 어때? 우산 챙겨야 되나" names the weather, not skin).
         background = self.retriever.topics_of(turn.text) if skin_context else []
+        if skin_context and not background and understanding.is_post and not turn.last_topics:
+            # "my cheeks look like the skin of an orange. Is it too late to do anything about it?":
+            # a post about skin that names no topic is about pores at least.
+            background = [settings().gather.generic_topic]
         # A message the NLU could not place, or put out of scope, is read as a follow-up only
         # when it points back ("how long does that take?"): guessing that "blah" means "tell
         # me more about collagen masks" would answer the wrong question.

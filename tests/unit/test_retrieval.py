@@ -683,7 +683,7 @@ def test_keeping_a_mask_alongside_a_procedure_is_the_combination(retriever: Retr
     "text, topic",
     [
         ("my skin is really reactive", "sensitive_skin"),
-        ("is that vitamin c machine any good", "iontophoresis"),
+        ("is that vitamin c gadget any good", "iontophoresis"),
         ("how do i wash ur face right", "cleansing"),
         ("지성은 어떻게 해요?", "sebum"),
         ("모공 조여주는 거 뭐 있어요", "sagging_pores"),
@@ -872,3 +872,46 @@ def test_korean_words_that_only_contain_a_cue(text: str) -> None:
 
     assert not asks_for_the_source(text)
     assert not settings().understand.combination.search(text)
+
+
+def test_terms_written_one_after_the_other_are_one(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("best drugstore makeup primer for oily pores?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "makeup primer"
+
+
+def test_a_korean_term_beside_pores_is_skin_care(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("모공프라이머 바르면 모공이 메꿔져요?", needs_specific_topic=True))
+    assert result.outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_asking_whether_a_claim_is_grounded_before_any_answer_is_a_question() -> None:
+    turn = Turn("각질제거 너무 자주하면 모공이 더 커진다는데 근거 있는 얘기에요?", "ask_what_is")
+    assert assistant().respond(turn).slots.get("last_facts")
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("do vitamin c tablets help pores? i take them daily", "vitamin_c_supplements"),
+        ("how strong should my vitamin c serum be", "vitamin_c_concentration"),
+        ("비타민C 영양제 먹으면 모공도 좋아질까요?", "vitamin_c_supplements"),
+    ],
+)
+def test_the_kind_of_question_from_its_asking_words(retriever: Retriever, text: str, fact_id: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_how_often_to_use_acids_is_how_often_to_exfoliate(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("is using acids every day fine?"))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None and "1–3" in result.fact.answer
+
+
+def test_a_post_about_skin_that_names_no_topic_asks_about_pores() -> None:
+    text = (
+        "Retired nurse, 66. Never used anything but soap on my face. Lately my cheeks look like a "
+        "strawberry when I look closely. Is it too late to do anything about it?"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") or []
+    first = assistant().store.fact(facts[0]) if facts else None
+    assert first is not None and first.kinds == ("overview",)

@@ -252,3 +252,9 @@ def test_two_korean_whether_clauses_joined_by_rang_are_two_questions() -> None:
 )
 def test_more_ways_to_ask_for_the_source(text: str) -> None:
     assert asks_for_the_source(text)
+
+
+def test_more_greetings_questions_and_source_requests() -> None:
+    assert small_talk_cue("좋은 저녁이에요!") == "greet"
+    assert len(questions_in("what acids after a peel? and honestly does peeling even do anything")[0]) == 2
+    assert asks_for_the_source("src? 원래 영어로는 뭐라고 돼있었어?")
