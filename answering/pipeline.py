@@ -136,15 +136,14 @@ class Assistant:
         return asks or plain_question or bool(self.retriever.topics_of(turn.text))
 
     def _small_talk_intent(self, turn: Turn) -> str:
-        """The NLU's intent, or, for a message it could not place and that names no topic, the
-        small talk its words make ("감사합니다!! 수고하세요"); a message that only asks whether it
-        may ask ("하이요~ 모공 질문 좀 해도 돼요?") is a greeting or asks what the bot can do."""
+        """The NLU's intent, or, for a message that names no topic, the small talk its words
+        make ("감사합니다!! 수고하세요"); a message that only asks whether it may ask ("하이요~
+        모공 질문 좀 해도 돼요?") is a greeting or asks what the bot can do."""
         if self._only_asks_to_ask(turn.text):
             return small_talk_cue(turn.text) or "ask_capabilities"
-        if turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT):
-            return turn.intent
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
+        # ...or one the NLU took for a question that names nothing ("좋은 아침입니당 ☀️")
         return small_talk_cue(turn.text) or turn.intent
 
     def _only_asks_to_ask(self, text: str) -> bool:

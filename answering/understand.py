@@ -190,7 +190,9 @@ def understand(turn: Turn) -> Understanding:
     return Understanding(
         language=language,
         switched_language=switched,
-        wants_source=asks_for_the_source(turn.text) and not is_post,
+        # A long post that mentions a source is no request for one; "헐 진짜? 그 숫자 어디서 나온 거임
+        # 원문 보여주셈" is, though it has three sentences.
+        wants_source=asks_for_the_source(turn.text) and len(turn.text.split()) <= cues.long_message_words,
         ordinal=_ordinal(turn.text) if turn.last_facts and not is_post else None,
         picks_item=bool(cues.item_reference.search(turn.text)) and bool(turn.last_facts),
         refers_back=bool(cues.refers_back.search(turn.text)),

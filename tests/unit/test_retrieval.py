@@ -915,3 +915,48 @@ def test_a_post_about_skin_that_names_no_topic_asks_about_pores() -> None:
     facts = assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") or []
     first = assistant().store.fact(facts[0]) if facts else None
     assert first is not None and first.kinds == ("overview",)
+
+
+def test_the_pore_count_answers_only_a_question_about_the_number(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("why do we even have pores on our faces, what's their job?"))
+    assert result.fact is not None and result.fact.id != "pores_count_on_face"
+    counted = retriever.retrieve(Question("how many pores are on a face?"))
+    assert counted.fact is not None and counted.fact.id == "pores_count_on_face"
+
+
+def test_a_greeting_the_nlu_took_for_a_question_is_a_greeting() -> None:
+    messages = assistant().respond(Turn("좋은 아침입니당 ☀️", "ask_recommendation")).messages
+    assert messages and messages[0].get("buttons")
+
+
+def test_a_short_message_of_three_sentences_can_ask_for_the_source() -> None:
+    turn = Turn("헐 진짜? 그 숫자 어디서 나온 거임 원문 보여주셈", "nlu_fallback", last_facts=("pores_count_on_face",))
+    texts_sent = " ".join(m.get("text") or "" for m in assistant().respond(turn).messages)
+    assert "200,000" in texts_sent and "“" in texts_sent
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("장마철엔 습해서 모공이 커 보여요", "environment"),
+        ("does sticky air make pores worse", "environment"),
+        ("my pores look like teardrops", "sagging_pores"),
+        ("my aunt quit cigs and her pores opened", "lifestyle"),
+        ("3교대라 생활리듬이 엉망이에요", "lifestyle"),
+        ("my face gets greasy by noon", "sebum"),
+    ],
+)
+def test_more_everyday_names_of_topics(retriever: Retriever, text: str, topic: str) -> None:
+    assert topic in retriever.topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("샤워할때 김 쐬면서 손가락으로 각질 밀면 얼마나 해야 나와요?", Outcome.ANSWER),
+        ("폰 보호필름이 각질처럼 일어났어요 새로 붙여야 돼요?", Outcome.OUT_OF_DOMAIN),
+        ("grandma swears apple cider vinegar is the best pore toner", Outcome.TERM_NOT_COVERED),
+    ],
+)
+def test_dead_skin_in_korean_and_a_likeness(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
