@@ -88,7 +88,7 @@ class Assistant:
                 )
                 return Response(switched + again.messages, again.slots), "language switch, last answer again"
             return Response(switched), "language switch"
-        if understanding.wants_source and (last_facts or not self.retriever.topics_of(turn.text)):
+        if understanding.wants_source and not self._asks_its_own_question(turn, understanding, last_facts):
             if not last_facts:
                 return Response([compose.text_only("no_answer_yet", language)]), "source asked, no answer yet"
             return Response(
@@ -114,6 +114,14 @@ class Assistant:
         if decision.reply is Reply.DETAIL_NOT_COVERED:
             slots = {"last_topics": decision.topics, "last_kind": decision.kind}
         return Response(compose.not_answered(self.store, decision, language), slots), why
+
+    def _asks_its_own_question(self, turn: Turn, understanding: Understanding, last_facts: List[Fact]) -> bool:
+        """Whether a message with a source request's words asks a question of its own: before any
+        answer, one that names a topic ("각질제거 너무 자주하면… 근거 있는 얘기에요?"); in a message
+        of several sentences, one that names a topic or term ("Ok. My friend says ice water shrinks
+        pores. Any proof of that?"), not "헐 진짜? 그 숫자 어디서 나온 거임 원문 보여주셈"."""
+        names_something = bool(self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text))
+        return names_something and (not last_facts or understanding.is_post)
 
     def _follows_on(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message continues the conversation's subject: it points back ("how long
@@ -143,6 +151,8 @@ class Assistant:
             return small_talk_cue(turn.text) or "ask_capabilities"
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
+        if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understand(turn)):
+            return turn.intent  # "thanks and how often", "hi, what about the second one?"
         # ...or one the NLU took for a question that names nothing ("좋은 아침입니당 ☀️")
         return small_talk_cue(turn.text) or turn.intent
 

@@ -960,3 +960,26 @@ def test_more_everyday_names_of_topics(retriever: Retriever, text: str, topic: s
 )
 def test_dead_skin_in_korean_and_a_likeness(retriever: Retriever, text, outcome) -> None:
     assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+@pytest.mark.parametrize("text", ["thanks and how often", "hi, what about the second one?", "감사해요 그럼 몇 번 해요"])
+def test_thanks_or_a_greeting_before_a_follow_up_is_the_follow_up(text: str) -> None:
+    turn = Turn(text, "ask_frequency", last_topics=("exfoliation",), last_kind="frequency")
+    assert assistant().respond(turn).slots.get("last_facts")
+
+
+def test_a_post_asking_for_proof_of_something_it_names_asks_about_it() -> None:
+    turn = Turn(
+        "Ok. My friend says ice water shrinks pores. Any proof of that?",
+        "ask_what_is",
+        last_topics=("vitamin_c",),
+        last_facts=("vitamin_c_concentration",),
+    )
+    assert assistant().respond(turn).slots.get("last_facts") != ["vitamin_c_concentration"]
+
+
+@pytest.mark.parametrize(
+    "text", ["요즘 연습해야 돼서 잠을 못 자요", "주차장마다 다른가요", "I stretched out my routine"]
+)
+def test_words_inside_other_words_name_no_topic(retriever: Retriever, text: str) -> None:
+    assert not set(retriever.topics_of(text)) & {"environment", "sagging_pores"}
