@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import DetailCue, settings
-from answering.understand import asked_details, asked_spans, cued_kind, cued_kinds
+from answering.understand import asked_details, asked_kind, asked_spans, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
@@ -151,7 +151,7 @@ class Retriever:
             return Result(Outcome.OUT_OF_DOMAIN, reason="out-of-scope intent, no specific topic")
         if self._off_domain(question, mentions, unknown):
             return Result(Outcome.OUT_OF_DOMAIN, reason="nothing about skin")
-        cued = _asked_kind(question.text)
+        cued = asked_kind(question.text)
         kind = cued or question.intent_kind
         borrowed = not topics and not unknown
         # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
@@ -167,6 +167,7 @@ class Retriever:
                 return self._answer_with(own, question.text, kind, reason="worded like its phrasing")
         story_topics: List[str] = []
         named_topics = list(topics)
+        for_a_skin_type = self._for_a_skin_type(question, named_topics)
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
             if (kind == "frequency" and not question.background_topics) or kind == OVERVIEW_KIND:
@@ -182,7 +183,7 @@ class Retriever:
             # for acne scars or only pores?" after a question about vitamin C.
             story_topics = [topic for topic in question.background_topics if topic not in topics]
             topics = story_topics + topics
-        elif self._for_a_skin_type(question, topics):
+        elif for_a_skin_type:
             # "what about for oily skin?", "지성이면요?" after how to cleanse: the last question,
             # for that skin type.
             topics = [topic for topic in question.context_topics if topic not in topics] + topics
@@ -252,7 +253,7 @@ class Retriever:
                 kind,
                 kind_is_cued=cued is not None,
                 named_topics=named_topics,
-                for_a_skin_type=self._for_a_skin_type(question, named_topics),
+                for_a_skin_type=for_a_skin_type,
             )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
@@ -947,13 +948,6 @@ class Retriever:
             (2 * self._weight(query & words) / (query_weight + weight) for words, weight in self._phrasings[fact.id]),
             default=0.0,
         )
-
-
-def _asked_kind(text: str) -> Optional[str]:
-    """The kind of question its wording signals, read in its sentences that ask when some
-    don't ("do vitamin c tablets help with pores? i already take them daily" asks no "how often")."""
-    asked = asked_spans(text)
-    return cued_kind(" ".join(text[start:end] for start, end in asked) if asked else text)
 
 
 def has_detail(fact: Fact, detail: DetailCue) -> bool:

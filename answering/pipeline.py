@@ -103,7 +103,7 @@ class Assistant:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
             ), "item of the last answer"
-        intent = self._small_talk_intent(turn)
+        intent = self._small_talk_intent(turn, understanding)
         small_talk = settings().understand.small_talk.get(intent)
         if small_talk is not None and not self._asks_about_a_topic(turn) and not self._asks_more_of_the_answer(turn):
             return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
@@ -143,7 +143,7 @@ class Assistant:
         plain_question = bool(cues.question_sentence.search(turn.text)) and not self.retriever.foreign_words(turn.text)
         return asks or plain_question or bool(self.retriever.topics_of(turn.text))
 
-    def _small_talk_intent(self, turn: Turn) -> str:
+    def _small_talk_intent(self, turn: Turn, understanding: Understanding) -> str:
         """The NLU's intent, or, for a message that names no topic, the small talk its words
         make ("감사합니다!! 수고하세요"); a message that only asks whether it may ask ("하이요~
         모공 질문 좀 해도 돼요?") is a greeting or asks what the bot can do."""
@@ -151,7 +151,7 @@ class Assistant:
             return small_talk_cue(turn.text) or "ask_capabilities"
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
-        if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understand(turn)):
+        if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understanding):
             return turn.intent  # "thanks and how often", "hi, what about the second one?"
         # ...or one the NLU took for a question that names nothing ("좋은 아침입니당 ☀️")
         return small_talk_cue(turn.text) or turn.intent

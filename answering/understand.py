@@ -162,11 +162,22 @@ def cued_kinds(text: str) -> List[str]:
     return list(dict.fromkeys(kind for kind, cue in settings().understand.kind_cues if cue.search(text)))
 
 
+def _asking_parts(text: str) -> List[str]:
+    """The sentences of a message that ask, when some don't; else the whole message."""
+    return [text[start:end] for start, end in asked_spans(text)] or [text]
+
+
 def asked_details(text: str) -> List[DetailCue]:
     """The details a message asks for, read in its sentences that ask when some don't ("im
     shiny by lunch every day. general advice for pores?" asks nothing about frequency)."""
-    asked = [text[start:end] for start, end in asked_spans(text)] or [text]
+    asked = _asking_parts(text)
     return [cue for cue in settings().understand.detail_cues if any(cue.pattern.search(part) for part in asked)]
+
+
+def asked_kind(text: str) -> Optional[str]:
+    """The kind of question its wording signals, read in its sentences that ask when some
+    don't ("do vitamin c tablets help with pores? i already take them daily" asks no "how often")."""
+    return cued_kind(" ".join(_asking_parts(text)))
 
 
 def small_talk_cue(text: str) -> Optional[str]:
