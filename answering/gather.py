@@ -11,19 +11,21 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import DetailCue, settings
 from answering.understand import asked_details, asked_kind, asked_spans, cued_kind, cued_kinds
-from knowledge.nlp import content_lemmas
+from knowledge.nlp import content_lemmas, thing_words
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
 
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
 OVERVIEW_KIND = "overview"
+# A Korean particle right after a word ("마스크는", "마스크도").
+KOREAN_PARTICLE = "[은는이가을를도요랑만]"
 _WORD = re.compile(r"^[a-z]{3,}$")
 
 
@@ -106,10 +108,11 @@ class Retriever:
         # One pattern for all uncovered terms, longest first, so "hyaluronic acid" is one term:
         # an English term stands alone ("niacinamide", "niacinamides"), a Korean one may carry a
         # particle ("나이아신아마이드는").
-        # A Korean term of three syllables or more also counts inside a compound ("스킨보톡스").
+        # A Korean term of three syllables or more also counts inside a compound ("스킨보톡스"),
+        # and one of two words also written as one ("클레이마스크").
         alternatives = [
             (r"(?<!\w)" if len(term.replace(" ", "")) < 3 or not HANGUL.search(term) else "")
-            + re.escape(term.lower())
+            + (re.escape(term.lower()).replace(r"\ ", " ?") if HANGUL.search(term) else re.escape(term.lower()))
             + ("" if HANGUL.search(term) else r"s?(?!\w)")
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
@@ -196,6 +199,9 @@ class Retriever:
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
             cued = kind  # ... as its wording asked it
+        if kind == OVERVIEW_KIND and not borrowed and self._asks_about_pore_care_at_large(mentions, topics):
+            # "the full rundown on pore care: cleansing, masks, acids": pores, then the rest
+            topics = [self._settings.generic_topic] + topics
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
             # Only for a condition the question names itself, not one it borrowed.
@@ -270,6 +276,14 @@ class Retriever:
             return result
         return self._answer_free_text(text, kind)
 
+    def _asks_about_pore_care_at_large(self, mentions: List[Mention], topics: List[str]) -> bool:
+        """Whether a broad question names pores and, beside them, subjects of more than one
+        kind (cleansing, masks, acids): pore care at large, not one of those subjects."""
+        generic = self._settings.generic_topic
+        return (
+            generic not in topics and any(m.topic_id == generic for m in mentions) and len(self.subjects(topics)) >= 2
+        )
+
     def _overview_listing(self, topics: List[str]) -> Optional[Fact]:
         """For a broad question about conditions only (genetics, aging, the sun: the store's
         weak topics), the first overview one of whose items is about one of them: "what should
@@ -307,16 +321,45 @@ class Retriever:
             only = [name for name in self._topic_names if name.lower().startswith(word)]
             return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
-        return settings().understand.named_one.sub(named, question)
+        return self._with_context_heads(settings().understand.named_one.sub(named, question), context_topics)
+
+    def _with_context_heads(self, question: str, context_topics: Sequence[str]) -> str:
+        """``question`` with a product's word alone ("the mask", "마스크는") spelled out as the
+        conversation's topic named so ("collagen mask"), when the question names no topic and
+        only one of the conversation's topics has a name of several words ending in it."""
+        if not context_topics or self.topic_matcher.mentions(question):
+            return question
+        names_by_head: Dict[str, Dict[str, str]] = {}  # last word -> topic -> its first such name
+        for topic in (t for t in dict.fromkeys(context_topics) if t in self.store.topics):
+            for alias in self.store.topics[topic].aliases:
+                if len(alias.split()) >= 2 and alias.split()[-1].lower() in self._product_forms:
+                    names_by_head.setdefault(alias.split()[-1].lower(), {}).setdefault(topic, alias)
+        for head, names in names_by_head.items():
+            alone = re.compile(rf"(?<!\w){re.escape(head)}(?=s?\b|{KOREAN_PARTICLE}|$)", re.IGNORECASE)
+            if len(names) == 1 and alone.search(question):
+                return alone.sub(next(iter(names.values())), question, count=1)
+        return question
 
     def _points_back(self, question: Question) -> bool:
         """Whether a question of several points back at what the message asked before ("it")."""
         return bool(question.background_topics) and bool(settings().understand.refers_back.search(question.text))
 
     def _for_a_skin_type(self, question: Question, topics: Sequence[str]) -> bool:
-        """Whether a follow-up names only a type of skin ("what about for oily skin?")."""
+        """Whether a follow-up names only a type of skin ("what about for oily skin?", "저
+        민감성인데 그래도 그렇게 해도 돼요?")."""
         skin_types = set(self._settings.skin_types)
-        return question.is_follow_up and bool(question.context_topics) and bool(topics) and set(topics) <= skin_types
+        cues = settings().understand
+        follows_on = question.is_follow_up or bool(cues.refers_back.search(question.text))
+        # A type of skin, not a reaction ("그럼 자극 오면 어케 해야됨" asks what to do when
+        # irritated), nor a why-question of its own ("근데 번들거리는데 속은 당기는건 왜그래").
+        own_question = bool(cues.condition.search(question.text)) or asked_kind(question.text) == "cause"
+        return (
+            follows_on
+            and not own_question
+            and bool(question.context_topics)
+            and bool(topics)
+            and set(topics) <= skin_types
+        )
 
     def _pairs_with_context(self, question: Question, topics: List[str]) -> bool:
         """Whether a question asks about its topic together with the conversation's or the
@@ -336,7 +379,9 @@ class Retriever:
         cues = settings().understand
 
         def sets_the_scene(mention: Mention) -> bool:
-            before = bool(cues.scene_before.search(text[: mention.start]))
+            # ... also when the scene word is the mention's own first word ("after washing")
+            first_word = text[mention.start : mention.end].split(" ", 1)[0]
+            before = any(cues.scene_before.search(head) for head in (text[: mention.start], f"{first_word} "))
             return before or bool(cues.scene_after.match(text, mention.end))
 
         return sorted(mentions, key=sets_the_scene)
@@ -433,8 +478,11 @@ class Retriever:
         return best if best is not None and closeness(best) > 0 else None
 
     def topics_of(self, text: str) -> List[str]:
-        """The topics a text names, specific first."""
-        return self._specific_first([mention.topic_id for mention in self.topic_matcher.mentions(text)])
+        """The topics a text names, specific first, those named only to set a scene ("right
+        after washing") last."""
+        return self._specific_first(
+            [mention.topic_id for mention in self._main_first(text, self.topic_matcher.mentions(text))]
+        )
 
     def _has_skin_care_words(self, text: str) -> bool:
         """Whether ``text`` uses a word of skin care ("where does dead keratin build up?",
@@ -474,6 +522,10 @@ class Retriever:
         # A topic's name misspelt beside a thing of another subject is that thing ("a 2L
         # hydration pack for a day hike" is no hydrating pack).
         named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
+        if self._serves_a_thing(question.text, other_subject_words):
+            return True  # "is vitamin c good for my cat?"
+        if self._settings.other_subject_questions.search(question.text):
+            return True  # "is a pore laser tax-deductible?"
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
             return False
         # "any tips to pore over a 40 page lease?": a verb, no pores
@@ -523,6 +575,21 @@ class Retriever:
             return False
         return not self._worded_like_a_fact(list(lemmas))
 
+    def _serves_a_thing(self, text: str, other_subject_words: Set[str]) -> bool:
+        """Whether the message is for or about a thing of another subject (``for_a_thing``:
+        "is vitamin c good for my cat?", "my pug's wrinkle folds") and names no skin of the
+        person's own beside it (``own_body``: "my dog licked my face")."""
+        served = {
+            word
+            for pattern in self._settings.for_a_thing
+            for match in pattern.finditer(text.lower())
+            for word in thing_words(match.group("thing"))
+        }
+        if not served & other_subject_words:
+            return False
+        own = {lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match[0])}
+        return not own & self._body_lemmas
+
     def _body_words_of_things(self, text: str) -> Set[str]:
         """The body words (as lemmas) that ``text`` says of a thing of another subject: the
         skins of "my tomatoes' skins keep splitting", the skin of "the skin on my pudding"."""
@@ -531,7 +598,7 @@ class Retriever:
             lemma
             for pattern in self._settings.skin_of_a_thing
             for match in pattern.finditer(text.lower())
-            if set(content_lemmas(match.group("thing"))) & things
+            if set(thing_words(match.group("thing"))) & things
             for lemma in content_lemmas(match.group("body"))
         }
 
@@ -539,7 +606,7 @@ class Retriever:
         """The words of ``text`` that nothing in the store or its questions uses, English and
         Korean, or that name a thing of another subject."""
         lemmas = content_lemmas(text)
-        other = [lemma for lemma in lemmas if lemma in self._settings.other_subject_words]
+        other = [word for word in thing_words(text) if word in self._settings.other_subject_words]
         return self._foreign_words(lemmas) + self._foreign_korean_words(text) + other
 
     def names_another_subject(self, text: str) -> bool:
@@ -551,7 +618,7 @@ class Retriever:
     def _other_subject_words(self, text: str) -> Set[str]:
         """The words of ``text`` that name things of another subject, English and Korean (not
         one in a phrase about something else: "so it actually sinks in", "peach fuzz")."""
-        english = set(content_lemmas(self._settings.other_subject_idioms.sub(" ", text))) & set(
+        english = set(thing_words(self._settings.other_subject_idioms.sub(" ", text))) & set(
             self._settings.other_subject_words
         )
         prefixes = self._settings.korean_other_subject_words
@@ -698,6 +765,11 @@ class Retriever:
                 or paired
                 or candidates
             )
+            if for_a_skin_type:
+                # ... or what the sources say of that skin type itself ("저 민감성인데 그래도
+                # 그렇게 해도 돼요?" after exfoliating packs: a patch test first)
+                own = [f for f in self.store.facts_about(list(named)) if all(has_detail(f, d) for d in details)]
+                candidates += [fact for fact in own if fact not in candidates]
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
             candidates += [
                 fact

@@ -95,6 +95,9 @@ class Gather:
     not_terms: Pattern[str]
     not_pores: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
+    for_a_thing: Tuple[Pattern[str], ...]
+    own_body: Pattern[str]
+    other_subject_questions: Pattern[str]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
     cause_topics: Tuple[str, ...]
@@ -175,4 +178,7 @@ def settings() -> Settings:
     gather["not_terms"] = _compiled(gather["not_terms"])
     gather["not_pores"] = _compiled(gather["not_pores"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
+    gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])
+    gather["own_body"] = _compiled(gather["own_body"])
+    gather["other_subject_questions"] = _compiled(gather["other_subject_questions"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

@@ -47,3 +47,17 @@ def _content_lemmas(text: str) -> Tuple[str, ...]:
         and token.lemma_ not in _EXTRA_STOP_WORDS
         and token.lemma_ not in STOP_WORDS  # "makes" is no stop word, its lemma "make" is
     )
+
+
+@lru_cache(maxsize=1024)
+def thing_words(text: str) -> Tuple[str, ...]:
+    """The lower-cased words of ``text`` as a thing would be named: a plural as its singular
+    ("tomatoes", "tires"), every other word as written. The lookup lemmatizer knows no part of
+    speech, so a verb's or adjective's lemma may be a noun ("tired" gives "tire"); only a word
+    ending in s is taken back to its lemma."""
+    doc = pipeline()(SCRIPT_BOUNDARY.sub(" ", text).lower())
+    return tuple(
+        token.lemma_ if token.lower_.endswith("s") else token.lower_
+        for token in doc
+        if not (token.is_punct or token.is_space)
+    )

@@ -1,7 +1,7 @@
 """Retrieval: the right fact for a question, follow-ups, and honest "not covered" replies."""
 
 from dataclasses import replace
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 
@@ -149,6 +149,12 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("깜빠뉴 구울때 속 기공 크고 예쁘게 만들려면 수분율 몇 %로 해야돼?", Outcome.OUT_OF_DOMAIN),
         ("블랙헤드 흡입기 써도 되는건지 궁금해요 모공 늘어날까봐", Outcome.TERM_NOT_COVERED),
         ("is the medicube one worth the money", Outcome.TERM_NOT_COVERED),
+        ("im tired of wasting money, what actually shrinks big pores?", Outcome.ANSWER),
+        ("is collagen good for my old labrador?", Outcome.OUT_OF_DOMAIN),
+        ("which cleanser is gentle enough for my cat's face?", Outcome.OUT_OF_DOMAIN),
+        ("my cat sleeps on my pillow, could that clog the pores on my face?", Outcome.ANSWER),
+        ("can I claim my pore laser sessions on my taxes?", Outcome.OUT_OF_DOMAIN),
+        ("피부과 모공 레이저 실비 보험 청구 되나요?", Outcome.OUT_OF_DOMAIN),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -967,3 +973,71 @@ def test_a_post_asking_for_proof_of_something_it_names_asks_about_it() -> None:
 )
 def test_words_inside_other_words_name_no_topic(retriever: Retriever, text: str) -> None:
     assert not set(retriever.topics_of(text)) & {"environment", "sagging_pores"}
+
+
+def test_an_adjective_is_no_thing_of_another_subject() -> None:
+    """The lookup lemmatizer makes "tired" "tire"; a thing is named by a noun or its plural."""
+    from knowledge.nlp import thing_words
+
+    assert "tire" not in thing_words("im so tired of this")
+    assert "tire" in thing_words("new tires for my truck")
+
+
+def test_a_broad_question_about_pore_care_naming_several_subjects_gets_the_routine(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("quick rundown of pore care? cleansing, exfoliating packs, acids etc"))
+    assert result.fact is not None and result.fact.id == "overview_weekly_routine"
+
+
+def test_a_scene_named_by_the_mention_itself_comes_last(retriever: Retriever) -> None:
+    assert retriever.topics_of("my face feels tight after washing and my pores look clogged")[0] == "clogged_pores"
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("what's the steam trick for rubbing off dead skin?", "bath_dead_skin_removal"),
+        ("what's the ideal time to use a collagen mask?", "collagen_mask_when"),
+    ],
+)
+def test_asking_for_a_trick_or_the_time_to_do_it(retriever: Retriever, text: str, fact_id: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_a_product_word_alone_is_the_conversations_product(retriever: Retriever) -> None:
+    spelled = retriever.with_named_ones("마스크는 언제 해요?", "마스크는 언제 해요?", ["exfoliation", "collagen_mask"])
+    assert "콜라겐 마스크" in spelled
+    unchanged = "and the pack, how often?"
+    assert retriever.with_named_ones(unchanged, unchanged, ["exfoliating_pack", "moisturizing_pack"]) == unchanged
+
+
+def test_a_korean_term_of_two_words_written_as_one_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("머드마스크 쓰면 모공 좋아져요?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("저 지성인데 그렇게 해도 돼요?", None),
+        ("나 민감성인데 그래도 그렇게 해도 돼?", "sensitive_skin_patch_test"),
+        ("그럼 따가우면 어떡해요", "exfoliation_irritation"),
+    ],
+)
+def test_a_skin_type_pointing_back_asks_the_last_question_for_it(
+    retriever: Retriever, text: str, fact_id: Optional[str]
+) -> None:
+    result = retriever.retrieve(
+        Question(text, context_topics=("exfoliating_pack",), context_kind="frequency", skin_context=True)
+    )
+    assert result.outcome is Outcome.ANSWER and result.fact is not None
+    assert fact_id is None or result.fact.id == fact_id
+
+
+def test_a_why_question_naming_a_skin_type_is_its_own_question(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question(
+            "번들거리는데 당기기도 하는 건 왜 그래요", context_topics=("enlarged_pores", "sebum"), is_follow_up=True
+        )
+    )
+    assert result.fact is not None and result.fact.id == "clogged_pores_effects"
