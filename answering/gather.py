@@ -441,16 +441,15 @@ class Retriever:
     def _compared_with_the_term(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
     ) -> Optional[Tuple[str, str]]:
-        """The specific topic a question compares with an uncovered term, and the term as
+        """The topic a question compares with an uncovered term, and the term as
         written, when it asks which is better (``comparison``) and nothing but "or", "이랑"...
         stands between them."""
         cues = settings().understand
         if not cues.comparison.search(text):
             return None
-        weak = self.store.weak_topics | {self._settings.generic_topic}
         for mention in mentions:
-            if mention.topic_id in weak:
-                continue
+            if mention.topic_id == self._settings.generic_topic:
+                continue  # "pores or microneedling?" compares nothing the sources cover
             for term, start, end in terms:
                 between = text[mention.end : start] if mention.end <= start else text[end : mention.start]
                 if cues.comparison_joiner.match(between):
@@ -524,7 +523,7 @@ class Retriever:
         named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
         if self._serves_a_thing(question.text, other_subject_words):
             return True  # "is vitamin c good for my cat?"
-        if self._settings.other_subject_questions.search(question.text):
+        if self._settings.other_subject_questions.search(question.text) and not self._names_own_body(question.text):
             return True  # "is a pore laser tax-deductible?"
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
             return False
@@ -585,10 +584,12 @@ class Retriever:
             for match in pattern.finditer(text.lower())
             for word in thing_words(match.group("thing"))
         }
-        if not served & other_subject_words:
-            return False
+        return bool(served & other_subject_words) and not self._names_own_body(text)
+
+    def _names_own_body(self, text: str) -> bool:
+        """Whether ``text`` names skin of the person's own (``own_body``: "my face")."""
         own = {lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match[0])}
-        return not own & self._body_lemmas
+        return bool(own & self._body_lemmas)
 
     def _body_words_of_things(self, text: str) -> Set[str]:
         """The body words (as lemmas) that ``text`` says of a thing of another subject: the

@@ -59,6 +59,7 @@ class Understand:
     numbered_question_min_words: int
     what_to_do: Pattern[str]
     question_sentence: Pattern[str]
+    reported_claim: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
@@ -149,6 +150,7 @@ def _understand(raw: dict) -> Understand:
         numbered_question_min_words=raw["numbered_question_min_words"],
         what_to_do=_compiled(raw["what_to_do"]),
         question_sentence=_compiled(raw["question_sentence"]),
+        reported_claim=_compiled(raw["reported_claim"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],

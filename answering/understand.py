@@ -116,7 +116,12 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     joins two questions ("why do pores sag, and what can I put on them?") is split in two."""
     cues = settings().understand
     sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
-    asked = [sentence for sentence in sentences if cues.question_sentence.search(sentence)]
+    asked = [
+        sentence
+        for index, sentence in enumerate(sentences)
+        if cues.question_sentence.search(sentence)
+        or (index == len(sentences) - 1 and index > 0 and cues.reported_claim.search(sentence))
+    ]
     is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
     items = _numbered_questions(text)
     if items:

@@ -9,7 +9,7 @@ import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Result, Retriever
-from answering.understand import Turn
+from answering.understand import Turn, questions_in
 
 
 @pytest.mark.parametrize(
@@ -155,6 +155,8 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("my cat sleeps on my pillow, could that clog the pores on my face?", Outcome.ANSWER),
         ("can I claim my pore laser sessions on my taxes?", Outcome.OUT_OF_DOMAIN),
         ("피부과 모공 레이저 실비 보험 청구 되나요?", Outcome.OUT_OF_DOMAIN),
+        ("when cooking broccoli does the vitamin c survive?", Outcome.OUT_OF_DOMAIN),
+        ("is a baking soda scrub ok for blackheads?", Outcome.TERM_NOT_COVERED),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -1041,3 +1043,31 @@ def test_a_why_question_naming_a_skin_type_is_its_own_question(retriever: Retrie
         )
     )
     assert result.fact is not None and result.fact.id == "clogged_pores_effects"
+
+
+def test_a_covered_topic_that_is_also_everyday_language_can_be_compared(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("dermaplaning or laser, which is better for pores?"))
+    assert result.outcome is Outcome.ANSWER and result.missing == "dermaplaning"
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("what's making the pores by my nose droop like that?", "sagging_pores_cause"),
+        ("can you ever tighten pores again after they've gone slack?", "overview_sagging_pores"),
+        ("total beginner here, what should a normal week look like for pores?", "overview_weekly_routine"),
+        ("콜라겐 마스크 며칠마다 해요?", "collagen_mask_frequency"),
+    ],
+)
+def test_more_wordings_of_the_kind_of_question(retriever: Retriever, text: str, fact_id: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_a_claim_someone_made_at_the_end_asks_whether_it_holds() -> None:
+    assert questions_in("does steam help pores? my sister swears sun makes them worse")[0] == (
+        "does steam help pores?",
+        "my sister swears sun makes them worse",
+    )
+    story = "My sister swears sun makes pores worse. Is she right?"
+    assert questions_in(story)[0] == (story,)  # one question: the claim is what it asks about
