@@ -584,12 +584,19 @@ class Retriever:
             for match in pattern.finditer(text.lower())
             for word in thing_words(match.group("thing"))
         }
-        return bool(served & other_subject_words) and not self._names_own_body(text)
+        # "우리 강아지 발바닥", "고양이한테 줘도 돼?"
+        korean_served = [
+            match.group("thing")
+            for pattern in self._settings.korean_for_a_thing
+            for match in pattern.finditer(text)
+            if any(match.group("thing").startswith(p) for p in self._settings.korean_other_subject_words)
+        ]
+        return bool(served & other_subject_words or korean_served) and not self._names_own_body(text)
 
     def _names_own_body(self, text: str) -> bool:
-        """Whether ``text`` names skin of the person's own (``own_body``: "my face")."""
+        """Whether ``text`` names skin of the person's own (``own_body``: "my face", "제 얼굴")."""
         own = {lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match[0])}
-        return bool(own & self._body_lemmas)
+        return bool(own & self._body_lemmas) or bool(self._settings.korean_own_body.search(text))
 
     def _body_words_of_things(self, text: str) -> Set[str]:
         """The body words (as lemmas) that ``text`` says of a thing of another subject: the
@@ -754,7 +761,14 @@ class Retriever:
             # topic as its broader one).
             asked = self.subjects(topics)
             named = set(named_topics or topics)
-            paired = [fact for fact in candidates if len(set(fact.topics) & set(topics)) >= 2]
+            # ... of two subjects when two are asked ("fit a BHA and sheet masks together" is
+            # not about AHA and BHA, both exfoliants)
+            paired = [
+                fact
+                for fact in candidates
+                if len(set(fact.topics) & set(topics)) >= 2
+                and (len(asked) < 2 or len(self.subjects(fact.topics) & asked) >= 2)
+            ]
             by_subject = [
                 fact
                 for fact in self.store.facts_about(list(asked))
@@ -780,6 +794,13 @@ class Retriever:
         weights = self._settings.weights
         kind_weight = weights["kind_cued"] if kind_is_cued else weights["kind_from_intent"]
         unasked = {fact_id for fact_id, case in self._settings.special_cases.items() if not case.search(text)}
+        named_cases = [
+            fact for fact in candidates if fact.id in self._settings.special_cases and fact.id not in unasked
+        ]
+        if named_cases and not named_topics and not details:
+            # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
+            # special case asks about that case
+            candidates = named_cases
         best = max(
             candidates,
             key=lambda fact: (

@@ -98,6 +98,8 @@ class Gather:
     skin_of_a_thing: Tuple[Pattern[str], ...]
     for_a_thing: Tuple[Pattern[str], ...]
     own_body: Pattern[str]
+    korean_for_a_thing: Tuple[Pattern[str], ...]
+    korean_own_body: Pattern[str]
     other_subject_questions: Pattern[str]
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
@@ -182,5 +184,7 @@ def settings() -> Settings:
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])
     gather["own_body"] = _compiled(gather["own_body"])
+    gather["korean_for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["korean_for_a_thing"])
+    gather["korean_own_body"] = _compiled(gather["korean_own_body"])
     gather["other_subject_questions"] = _compiled(gather["other_subject_questions"])
     return Settings(understand=_understand(raw["understand"]), gather=Gather(**gather))

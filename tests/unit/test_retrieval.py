@@ -156,6 +156,12 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("can I claim my pore laser sessions on my taxes?", Outcome.OUT_OF_DOMAIN),
         ("피부과 모공 레이저 실비 보험 청구 되나요?", Outcome.OUT_OF_DOMAIN),
         ("when cooking broccoli does the vitamin c survive?", Outcome.OUT_OF_DOMAIN),
+        ("how much vitamin c should I take against the flu?", Outcome.OUT_OF_DOMAIN),
+        ("not my face pores lol, how do I unclog the drain in my shower?", Outcome.OUT_OF_DOMAIN),
+        ("우리 고양이 귀에 각질이 많은데 각질팩 해줘도 돼요?", Outcome.OUT_OF_DOMAIN),
+        ("강아지한테 콜라겐 마스크 씌워도 돼요?", Outcome.OUT_OF_DOMAIN),
+        ("고양이 키우는데 제 얼굴 모공이 자꾸 막혀요", Outcome.ANSWER),
+        ("I take vitamin c for my colds, does it do anything for my face too?", Outcome.ANSWER),
         ("is a baking soda scrub ok for blackheads?", Outcome.TERM_NOT_COVERED),
     ],
 )
@@ -1057,6 +1063,11 @@ def test_a_covered_topic_that_is_also_everyday_language_can_be_compared(retrieve
         ("can you ever tighten pores again after they've gone slack?", "overview_sagging_pores"),
         ("total beginner here, what should a normal week look like for pores?", "overview_weekly_routine"),
         ("콜라겐 마스크 며칠마다 해요?", "collagen_mask_frequency"),
+        ("how i can make my pores more small?", "overview_less_visible_pores"),
+        ("my pores. help!", "overview_weekly_routine"),
+        ("what would anti-aging care for loose pores look like?", "overview_sagging_pores"),
+        ("im using a collagen mask every night, too much?", "collagen_mask_frequency"),
+        ("my derm says pores are 100% genes, true?", "genetics_pore_size"),
     ],
 )
 def test_more_wordings_of_the_kind_of_question(retriever: Retriever, text: str, fact_id: str) -> None:
@@ -1071,3 +1082,34 @@ def test_a_claim_someone_made_at_the_end_asks_whether_it_holds() -> None:
     )
     story = "My sister swears sun makes pores worse. Is she right?"
     assert questions_in(story)[0] == (story,)  # one question: the claim is what it asks about
+
+
+def test_a_follow_up_naming_only_a_special_case_asks_about_it(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("그냥 먹어도 돼요?", context_topics=("vitamin_c",), skin_context=True))
+    assert result.fact is not None and result.fact.id == "vitamin_c_supplements"
+
+
+def test_asking_the_order_is_asking_what_comes_after(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("in what order do the two packs go?"))
+    assert result.fact is not None and result.fact.id == "packs_order"
+
+
+def test_better_than_compares_with_an_uncovered_term(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("is dermaplaning better than a peel for sagging pores?"))
+    assert result.outcome is Outcome.ANSWER and result.missing == "dermaplaning"
+
+
+def test_a_korean_skin_type_with_a_bare_condition_ending_is_a_follow_up() -> None:
+    turn = Turn("지성이라면?", "nlu_fallback", last_topics=("exfoliation",), last_kind="frequency")
+    assert assistant().respond(turn).slots.get("last_facts") == ["exfoliation_frequency"]
+
+
+def test_two_subjects_together_get_the_fact_about_both_subjects(retriever: Retriever) -> None:
+    question = Question(
+        "how do I fit it all together?",
+        background_topics=("collagen_mask", "exfoliation", "bha"),
+        of_a_post=True,
+        skin_context=True,
+    )
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
