@@ -1062,12 +1062,14 @@ def _joined(text: str, spans: List[Tuple[str, int, int]]) -> List[Tuple[str, int
 
 
 def _misspelt(text: str, mention: Mention) -> bool:
-    """Whether a mention matched a topic's name only as a typo of it ("hydration pack")."""
+    """Whether a mention matched a topic's name only as a typo of it ("hydration pack"), not as
+    another form of its words ("clog pores" for "clogged pores")."""
+    written = text[mention.start : mention.end]
 
     def squeezed(words: str) -> str:
         return "".join(words.lower().split())
 
-    return squeezed(text[mention.start : mention.end]) != squeezed(mention.alias)
+    return squeezed(written) != squeezed(mention.alias) and content_lemmas(written) != content_lemmas(mention.alias)
 
 
 def _with_aliases(text: str, mentions: List[Mention]) -> str:
