@@ -60,6 +60,9 @@ class Question:
     # The whole message is about a thing of another subject ("판젤라틴 몇 장 넣어요? 콜라겐
     # 가루로 대신해도 돼?"), even if this question does not name it.
     another_subject: bool = False
+    # The whole message asks another subject's question (taxes, insurance, cooking), even if
+    # this question does not: "when are my taxes due and can i write off my facial steamer".
+    asks_of_another_subject: bool = False
 
 
 @dataclass
@@ -139,8 +142,11 @@ class Retriever:
                 and not any(question.text[end : m.start].isspace() for _, _, end in terms)
             ],
         )
+        # A broad question asks for what it names itself ("my pores get bigger every year. how
+        # do people tighten them up?" asks about tightening): its own topics come first.
+        broad = asked_kind(question.text) == OVERVIEW_KIND
         topics = self._specific_first(
-            [m.topic_id for m in self._main_first(question.text, mentions)]
+            [m.topic_id for m in self._main_first(question.text, mentions, asked_first=broad)]
             + self._entity_topics(question.entity_values)
         )
         unknown = [
@@ -199,9 +205,17 @@ class Retriever:
         if question.is_follow_up and cued is None and question.context_kind:
             kind = question.context_kind  # "and BHA?" asks the last question again
             cued = kind  # ... as its wording asked it
-        if kind == OVERVIEW_KIND and not borrowed and self._asks_about_pore_care_at_large(mentions, topics):
+        if (
+            kind == OVERVIEW_KIND
+            and not borrowed
+            and self._asks_about_pore_care_at_large(question.text, mentions, topics)
+        ):
             # "the full rundown on pore care: cleansing, masks, acids": pores, then the rest
             topics = [self._settings.generic_topic] + topics
+        elif kind == OVERVIEW_KIND:
+            # "which anti-aging ingredients are worth it for pores getting looser?": what helps
+            # the sagging pores; a condition has nothing to do about of its own
+            topics = sorted(topics, key=lambda topic: topic in self.store.weak_topics)
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
             # Only for a condition the question names itself, not one it borrowed.
@@ -276,13 +290,18 @@ class Retriever:
             return result
         return self._answer_free_text(text, kind)
 
-    def _asks_about_pore_care_at_large(self, mentions: List[Mention], topics: List[str]) -> bool:
+    def _asks_about_pore_care_at_large(self, text: str, mentions: List[Mention], topics: List[str]) -> bool:
         """Whether a broad question names pores and, beside them, subjects of more than one
-        kind (cleansing, masks, acids): pore care at large, not one of those subjects."""
+        kind (cleansing, masks, acids; conditions like ageing don't count), or names only pores
+        in the sentences that ask ("washing my face with bar soap. what's a basic routine for
+        pores?"): pore care at large, not one of those subjects."""
         generic = self._settings.generic_topic
-        return (
-            generic not in topics and any(m.topic_id == generic for m in mentions) and len(self.subjects(topics)) >= 2
-        )
+        if generic in topics or not any(m.topic_id == generic for m in mentions):
+            return False
+        asked = asked_spans(text)
+        asked_topics = {m.topic_id for m in mentions if any(a <= m.start < b for a, b in asked)}
+        specific = [topic for topic in topics if topic not in self.store.weak_topics]
+        return asked_topics == {generic} or len(self.subjects(specific)) >= 2
 
     def _overview_listing(self, topics: List[str]) -> Optional[Fact]:
         """For a broad question about conditions only (genetics, aging, the sun: the store's
@@ -373,10 +392,14 @@ class Retriever:
             return False
         return question.is_follow_up or len(self.subjects(topics)) == 1
 
-    def _main_first(self, text: str, mentions: List[Mention]) -> List[Mention]:
+    def _main_first(self, text: str, mentions: List[Mention], asked_first: bool = False) -> List[Mention]:
         """The mentions in order, those of a clause that only sets the scene last: "after
-        cleansing, can I do a pack?", "세안하고 각질팩 해도 돼요?" ask about the pack."""
+        cleansing, can I do a pack?", "세안하고 각질팩 해도 돼요?" ask about the pack; and those
+        of the sentences that ask before those of the sentences that tell, with ``asked_first``
+        (a broad question's own topics; elsewhere what a post tells may be what it asks about:
+        "3교대라 생활패턴이 엉망이에요. 모공 넓어지는 데 영향이 있을까요?")."""
         cues = settings().understand
+        asked = asked_spans(text) if asked_first else ()
 
         def sets_the_scene(mention: Mention) -> bool:
             # ... also when the scene word is the mention's own first word ("after washing")
@@ -384,7 +407,10 @@ class Retriever:
             before = any(cues.scene_before.search(head) for head in (text[: mention.start], f"{first_word} "))
             return before or bool(cues.scene_after.match(text, mention.end))
 
-        return sorted(mentions, key=sets_the_scene)
+        def told(mention: Mention) -> bool:
+            return bool(asked) and not any(a <= mention.start < b for a, b in asked)
+
+        return sorted(mentions, key=lambda mention: (sets_the_scene(mention), told(mention)))
 
     def _asked_about_a_covered_topic(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
@@ -423,9 +449,10 @@ class Retriever:
             return inside(start, end) and not set_aside and not scene and not in_the_background(end)
 
         def asks_broadly(start: int) -> bool:
-            # Not "i use niacinamide. is it good for pores?": "it" is the uncovered term.
+            # Not "i use niacinamide. is it good for pores?": "it", before the pores, is the
+            # uncovered term ("a basic routine for pores that isnt 12 steps" asks broadly).
             return any(
-                a <= start < b and cued_kind(text[a:b]) == OVERVIEW_KIND and not cues.refers_back.search(text[a:b])
+                a <= start < b and cued_kind(text[a:b]) == OVERVIEW_KIND and not cues.refers_back.search(text[a:start])
                 for a, b in asked
             )
 
@@ -514,6 +541,8 @@ class Retriever:
         often should I exfoliate in winter?") is no other subject. A term with a body word in it
         ("blackhead extractor") and a question asking a detail that a fact of its topics gives
         ("when does collagen start dropping off?") are about skin."""
+        if question.asks_of_another_subject or self.asks_another_subjects_question(question.text):
+            return True  # "is a pore laser tax-deductible?", "does heating juice kill the vitamin c?"
         if question.skin_context:
             return False
         everyday_topics = set(self._settings.everyday_topics)
@@ -523,8 +552,6 @@ class Retriever:
         named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
         if self._serves_a_thing(question.text, other_subject_words):
             return True  # "is vitamin c good for my cat?"
-        if self._settings.other_subject_questions.search(question.text) and not self._names_own_body(question.text):
-            return True  # "is a pore laser tax-deductible?"
         if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
             return False
         # "any tips to pore over a 40 page lease?": a verb, no pores
@@ -574,6 +601,11 @@ class Retriever:
             return False
         return not self._worded_like_a_fact(list(lemmas))
 
+    def asks_another_subjects_question(self, text: str) -> bool:
+        """Whether ``text`` asks about money matters, cooking or what helps a cold
+        (``other_subject_questions``) and names no skin of the person's own."""
+        return bool(self._settings.other_subject_questions.search(text)) and not self._names_own_body(text)
+
     def _serves_a_thing(self, text: str, other_subject_words: Set[str]) -> bool:
         """Whether the message is for or about a thing of another subject (``for_a_thing``:
         "is vitamin c good for my cat?", "my pug's wrinkle folds") and names no skin of the
@@ -595,7 +627,9 @@ class Retriever:
 
     def _names_own_body(self, text: str) -> bool:
         """Whether ``text`` names skin of the person's own (``own_body``: "my face", "제 얼굴")."""
-        own = {lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match[0])}
+        own = {
+            lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match["body"])
+        }
         return bool(own & self._body_lemmas) or bool(self._settings.korean_own_body.search(text))
 
     def _body_words_of_things(self, text: str) -> Set[str]:

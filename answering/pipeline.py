@@ -141,7 +141,16 @@ class Assistant:
         # Korean drops the "it" ("언제 하는 게 좋아요?", "따가우면 어떡해요?"): a short question
         # all of whose words the store or its questions use continues the subject too.
         plain_question = bool(cues.question_sentence.search(turn.text)) and not self.retriever.foreign_words(turn.text)
-        return asks or plain_question or bool(self.retriever.topics_of(turn.text))
+        return asks or plain_question or bool(self.retriever.topics_of(turn.text)) or self._names_a_case_of(turn)
+
+    def _names_a_case_of(self, turn: Turn) -> bool:
+        """Whether a message names the special case of a fact on the last answer's topics ("걍
+        영양제로 먹으면 안됨?" after the ingredients that tighten pores, vitamin C among them)."""
+        cases = settings().gather.special_cases
+        return any(
+            fact.id in cases and cases[fact.id].search(turn.text)
+            for fact in self.store.facts_about(list(turn.last_topics))
+        )
 
     def _small_talk_intent(self, turn: Turn, understanding: Understanding) -> str:
         """The NLU's intent, or, for a message that names no topic, the small talk its words
@@ -237,6 +246,7 @@ class Assistant:
                 # 같이 하고 있는데 … 순서나 날짜 어떻게 잡아요?"), unless it names another subject.
                 skin_context=skin_context or follows_on or names_a_topic_in_context,
                 another_subject=another_subject and several,
+                asks_of_another_subject=several and self.retriever.asks_another_subjects_question(turn.text),
             )
             results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
         decision = self._with_what_overdoing_does(
@@ -253,11 +263,14 @@ class Assistant:
         )
 
     def _after_the_question_before(self, questions: Tuple[str, ...], index: int, background: List[str]) -> List[str]:
-        """The message's topics for its question ``index``; for one that asks a detail, those of
-        the question right before it first: "집에서 각질 정리하는 방법 알려주실 수 있나요? 그리고
+        """The message's topics for its question ``index``; for one that asks a detail or points
+        back ("…or should I be putting it on my skin instead?"), those of the question right
+        before it first: "집에서 각질 정리하는 방법 알려주실 수 있나요? 그리고
         얼굴 어느 부위 위주로 해야 하는지도 궁금해요" asks where to exfoliate, not where the
         pores the story began with sag."""
-        if index == 0 or not asked_details(questions[index]):
+        if index == 0 or not (
+            asked_details(questions[index]) or settings().understand.refers_back.search(questions[index])
+        ):
             return background
         before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]
         return before + [topic for topic in background if topic not in before]

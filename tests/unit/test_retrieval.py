@@ -1118,3 +1118,37 @@ def test_two_subjects_together_get_the_fact_about_both_subjects(retriever: Retri
     )
     result = retriever.retrieve(question)
     assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("pores keep getting larger as I age. how do people tighten them?", "overview_sagging_pores"),
+        ("which anti-aging ingredients help when pores are getting looser?", "overview_sagging_pores"),
+        ("i wash with bar soap rn. what's an easy routine for pores that isn't a hassle", "overview_weekly_routine"),
+        ("모공 커지게 만드는 생활습관도 있나요?", "lifestyle_pores"),
+    ],
+)
+def test_broad_and_cause_questions_ask_about_what_they_name(retriever: Retriever, text: str, fact_id: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_where_it_builds_up_asks_the_location(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("각질 제일 많이 쌓이는 부위는 어딘데?", context_topics=("exfoliation",)))
+    assert result.fact is not None and result.fact.id == "old_keratin_areas"
+
+
+def test_a_money_question_anywhere_in_the_message_is_another_subject() -> None:
+    turn = Turn("when is the tax deadline and can i deduct my facial device?", "ask_how_to")
+    assert "outside what I can help with" in " ".join(m.get("text") or "" for m in assistant().respond(turn).messages)
+
+
+def test_a_thing_described_with_a_body_word_is_not_the_persons_skin(retriever: Retriever) -> None:
+    assert not retriever.asks_another_subjects_question("can I deduct my face cream from taxes? my skin is dry")
+    assert retriever.asks_another_subjects_question("can i deduct my facial steamer from my taxes?")
+
+
+def test_a_special_case_of_the_last_subject_continues_it() -> None:
+    turn = Turn("그냥 영양제로 먹으면?", "out_of_scope", last_topics=("sagging_pores", "vitamin_c"))
+    assert assistant().respond(turn).slots.get("last_facts") == ["vitamin_c_supplements"]
