@@ -105,7 +105,12 @@ class Assistant:
             ), "item of the last answer"
         intent = self._small_talk_intent(turn, understanding)
         small_talk = settings().understand.small_talk.get(intent)
-        if small_talk is not None and not self._asks_about_a_topic(turn) and not self._asks_more_of_the_answer(turn):
+        if (
+            small_talk is not None
+            and not self._asks_about_a_topic(turn)
+            and not self._asks_more_of_the_answer(turn)
+            and not self.retriever.asks_another_subjects_question(turn.text)  # "can you help me deduct my office?"
+        ):
             return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
         decision, why = self._decide(turn, understanding)
         if decision.reply is Reply.ANSWER:

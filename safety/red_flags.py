@@ -42,6 +42,8 @@ URGENT = "urgent"
 SOON = "soon"
 LANGUAGES = ("en", "ko")
 CUE = re.compile(r"<<(\w+)>>")
+# Where Latin letters meet Hangul in one word ("rash가", "pus나와요").
+SCRIPT_BOUNDARY = re.compile(r"(?<=[A-Za-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[A-Za-z])")
 SPACES = re.compile(r"\s+")
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
@@ -231,9 +233,11 @@ def _class_item_needs(language: str, op: Any, value: Any) -> bool:
 
 
 def normalise(text: str) -> Dict[str, str]:
-    """The text each language's patterns run on (module docstring)."""
+    """The text each language's patterns run on (module docstring). For English, a Latin word
+    with a Korean particle on it is a word of its own ("bleeding이 안멈춰요": "bleeding 이")."""
     plain = text.translate(APOSTROPHES)
-    return {"en": SPACES.sub(" ", plain.lower()).strip(), "ko": SPACES.sub("", plain.lower())}
+    english = SCRIPT_BOUNDARY.sub(" ", plain.lower())
+    return {"en": SPACES.sub(" ", english).strip(), "ko": SPACES.sub("", plain.lower())}
 
 
 @lru_cache(maxsize=4)

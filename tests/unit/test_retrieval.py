@@ -1152,3 +1152,21 @@ def test_a_thing_described_with_a_body_word_is_not_the_persons_skin(retriever: R
 def test_a_special_case_of_the_last_subject_continues_it() -> None:
     turn = Turn("그냥 영양제로 먹으면?", "out_of_scope", last_topics=("sagging_pores", "vitamin_c"))
     assert assistant().respond(turn).slots.get("last_facts") == ["vitamin_c_supplements"]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("what decides how visible pores are?", None),
+        ("매일 스크럽했는데 모공이 더 커 보여요. 뭐가 잘못된 걸까요?", "over_exfoliation"),
+    ],
+)
+def test_what_decides_or_went_wrong_asks_a_cause(retriever: Retriever, text: str, fact_id: Optional[str]) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and "cause" in result.fact.kinds
+    assert fact_id is None or result.fact.id == fact_id
+
+
+def test_small_talk_words_around_another_subjects_question_are_out_of_scope() -> None:
+    turn = Turn("can you help me with my tax return deductions?", "ask_capabilities")
+    assert "outside what I can help with" in " ".join(m.get("text") or "" for m in assistant().respond(turn).messages)
