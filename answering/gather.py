@@ -838,7 +838,7 @@ class Retriever:
         best = max(
             candidates,
             key=lambda fact: (
-                self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean)
+                self._topic_score(fact, topics, kind, kind_weight, lemmas, scores, korean, named_topics)
                 - weights["unasked_special_case"] * (fact.id in unasked)
             ),
         )
@@ -903,14 +903,16 @@ class Retriever:
         lemmas: List[str],
         bm25: List[float],
         korean: str,
+        named_topics: Sequence[str] = (),
     ) -> float:
         """Topic first, then kind (a keyword cue counts more than the NLU's guess), then how
         close the wording is to the fact's question or a paraphrase of it; among equals the
         focused fact (fewer topics and kinds) wins over the combined one."""
         weights = self._settings.weights
-        # A cause the question names counts as its first topic, wherever it was named ("모공
-        # 크기도 유전이 되는 겁니까?" asks whether genetics sets pore size).
-        asked_cause = fact.topics[0] in self._settings.cause_topics and fact.topics[0] in topics
+        # A cause the question names itself counts as its first topic, wherever it was named
+        # ("모공 크기도 유전이 되는 겁니까?" asks whether genetics sets pore size); not one it
+        # borrowed from the story around it.
+        asked_cause = fact.topics[0] in self._settings.cause_topics and fact.topics[0] in named_topics
         primary = 1.0 if fact.topics[0] == topics[0] or asked_cause else 0.6 if topics[0] in fact.topics else 0.3
         coverage = len(set(topics) & set(fact.topics)) / len(topics)
         kind_match = 1.0 if kind in fact.kinds else 0.0
