@@ -60,9 +60,6 @@ class Question:
     # The whole message is about a thing of another subject ("판젤라틴 몇 장 넣어요? 콜라겐
     # 가루로 대신해도 돼?"), even if this question does not name it.
     another_subject: bool = False
-    # The whole message asks another subject's question (taxes, insurance, cooking), even if
-    # this question does not: "when are my taxes due and can i write off my facial steamer".
-    asks_of_another_subject: bool = False
 
 
 @dataclass
@@ -214,7 +211,7 @@ class Retriever:
             topics = [self._settings.generic_topic] + topics
         elif kind == OVERVIEW_KIND:
             # "which anti-aging ingredients are worth it for pores getting looser?": what helps
-            # the sagging pores; a condition has nothing to do about of its own
+            # the sagging pores; nothing is done about a condition (ageing) itself
             topics = sorted(topics, key=lambda topic: topic in self.store.weak_topics)
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
@@ -541,7 +538,7 @@ class Retriever:
         often should I exfoliate in winter?") is no other subject. A term with a body word in it
         ("blackhead extractor") and a question asking a detail that a fact of its topics gives
         ("when does collagen start dropping off?") are about skin."""
-        if question.asks_of_another_subject or self.asks_another_subjects_question(question.text):
+        if self.names_another_subjects_matter(question.text):
             return True  # "is a pore laser tax-deductible?", "does heating juice kill the vitamin c?"
         if question.skin_context:
             return False
@@ -601,9 +598,9 @@ class Retriever:
             return False
         return not self._worded_like_a_fact(list(lemmas))
 
-    def asks_another_subjects_question(self, text: str) -> bool:
-        """Whether ``text`` asks about money matters, cooking or what helps a cold
-        (``other_subject_questions``) and names no skin of the person's own."""
+    def names_another_subjects_matter(self, text: str) -> bool:
+        """Whether ``text`` names a matter of another subject (``other_subject_questions``:
+        money, cooking, what helps a cold, camera settings) and no skin of the person's own."""
         return bool(self._settings.other_subject_questions.search(text)) and not self._names_own_body(text)
 
     def _serves_a_thing(self, text: str, other_subject_words: Set[str]) -> bool:
@@ -911,8 +908,9 @@ class Retriever:
         weights = self._settings.weights
         # A cause the question names itself counts as its first topic, wherever it was named
         # ("모공 크기도 유전이 되는 겁니까?" asks whether genetics sets pore size); not one it
-        # borrowed from the story around it.
-        asked_cause = fact.topics[0] in self._settings.cause_topics and fact.topics[0] in named_topics
+        # borrowed from the story around it; lifestyle and the sun only in a question about a cause.
+        causes = self._settings.cause_topics + (self._settings.causes_when_asked_why if kind == "cause" else ())
+        asked_cause = fact.topics[0] in causes and fact.topics[0] in named_topics
         primary = 1.0 if fact.topics[0] == topics[0] or asked_cause else 0.6 if topics[0] in fact.topics else 0.3
         coverage = len(set(topics) & set(fact.topics)) / len(topics)
         kind_match = 1.0 if kind in fact.kinds else 0.0

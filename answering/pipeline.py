@@ -109,7 +109,12 @@ class Assistant:
             small_talk is not None
             and not self._asks_about_a_topic(turn)
             and not self._asks_more_of_the_answer(turn)
-            and not self.retriever.asks_another_subjects_question(turn.text)  # "can you help me deduct my office?"
+            # "can you help me deduct my office?" asks another subject's question; "thanks! off to
+            # make a smoothie" is still thanks
+            and not (
+                settings().understand.question_sentence.search(turn.text)
+                and self.retriever.names_another_subjects_matter(turn.text)
+            )
         ):
             return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
         decision, why = self._decide(turn, understanding)
@@ -151,6 +156,12 @@ class Assistant:
     def _names_a_case_of(self, turn: Turn) -> bool:
         """Whether a message names the special case of a fact on the last answer's topics ("걍
         영양제로 먹으면 안됨?" after the ingredients that tighten pores, vitamin C among them)."""
+        # ...asking, in no English word the store doesn't know ("what should I eat for dinner
+        # tonight?", "is red wine ok?" are other subjects)
+        if not settings().understand.question_sentence.search(turn.text) or any(
+            word.isascii() for word in self.retriever.foreign_words(turn.text)
+        ):
+            return False
         cases = settings().gather.special_cases
         return any(
             fact.id in cases and cases[fact.id].search(turn.text)
@@ -251,7 +262,6 @@ class Assistant:
                 # 같이 하고 있는데 … 순서나 날짜 어떻게 잡아요?"), unless it names another subject.
                 skin_context=skin_context or follows_on or names_a_topic_in_context,
                 another_subject=another_subject and several,
-                asks_of_another_subject=several and self.retriever.asks_another_subjects_question(turn.text),
             )
             results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
         decision = self._with_what_overdoing_does(

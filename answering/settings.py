@@ -104,6 +104,7 @@ class Gather:
     korean_other_subject_words: Tuple[str, ...]
     broader_topics: Dict[str, str]
     cause_topics: Tuple[str, ...]
+    causes_when_asked_why: Tuple[str, ...]
     skin_types: Tuple[str, ...]
     detail_from_broader_topics: Tuple[str, ...]
     special_cases: Dict[str, Pattern[str]]

@@ -9,8 +9,9 @@ curator reviews that file, not this one. README, "Red flags" explains the signs.
 
 How a message is matched:
 
-- English patterns run on the message lower-cased, with typographic apostrophes made plain
-  and runs of white space made one space.
+- English patterns run on the message lower-cased, with typographic apostrophes made plain,
+  runs of white space made one space, and Latin letters split from Hangul where the two meet
+  in one word ("rash가 번졌어요" reads "rash 가 번졌어요").
 - Korean patterns run on the message with **all white space removed**, so "피가 나요",
   "피가나요" and "피 가 나 요" are the same text, and also on the message as written, where a
   word boundary still shows ("다시 점이": 점 is a word there, not the end of 다시점); the
@@ -19,7 +20,8 @@ How a message is matched:
 - A pattern may use a cue list by name, ``<<name>>``: the cue's alternatives joined into one
   non-capturing group (cues are defined per language in the same file).
 - A sign may list ``unless`` patterns (the worry question ignores a message about teeth or
-  a headache); nothing else can stop a sign that matched.
+  a headache), which cancel only a match of their own language; nothing else can stop a sign
+  that matched.
 
 The finding's urgency is ``urgent`` when any sign of the urgent subset matched (fever, fast
 spreading, trouble breathing or a swelling tongue or throat, a burn or open wound after a
@@ -92,18 +94,16 @@ class Sign:
                 for text in _texts_for(language, texts):
                     match = pattern.search(text)
                     if match:
-                        if self._excluded(texts):
+                        if self._excluded(texts, language):
                             return None
                         return language, match.group(0)
         return None
 
-    def _excluded(self, texts: Dict[str, str]) -> bool:
-        return any(
-            p.search(text)
-            for language in LANGUAGES
-            for p in self.unless.get(language, ())
-            for text in _texts_for(language, texts)
-        )
+    def _excluded(self, texts: Dict[str, str], language: str) -> bool:
+        """Whether an ``unless`` pattern of the language that matched cancels the match: an
+        English "at first" or "purging" never cancels what a Korean pattern found ("at first는
+        괜찮았는데 2주째 계속 가렵고 따가워요")."""
+        return any(p.search(text) for p in self.unless.get(language, ()) for text in _texts_for(language, texts))
 
 
 def _texts_for(language: str, texts: Dict[str, str]) -> Tuple[str, ...]:
@@ -233,8 +233,9 @@ def _class_item_needs(language: str, op: Any, value: Any) -> bool:
 
 
 def normalise(text: str) -> Dict[str, str]:
-    """The text each language's patterns run on (module docstring). For English, a Latin word
-    with a Korean particle on it is a word of its own ("bleeding이 안멈춰요": "bleeding 이")."""
+    """The text each language's patterns run on (module docstring). For English, Latin letters
+    and Hangul that meet in one word are split ("bleeding이 안멈춰요" reads "bleeding 이 안멈춰요",
+    "이게purging" reads "이게 purging"), so an English word ends where its Korean particle starts."""
     plain = text.translate(APOSTROPHES)
     english = SCRIPT_BOUNDARY.sub(" ", plain.lower())
     return {"en": SPACES.sub(" ", english).strip(), "ko": SPACES.sub("", plain.lower())}

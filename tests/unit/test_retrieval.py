@@ -162,6 +162,10 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("면역력 떨어지면 모공이 커지나요?", Outcome.ANSWER),
         ("does central heating make pores look bigger?", Outcome.ANSWER),
         ("is it true or not pores can open and close?", Outcome.ANSWER),
+        ("my pores look huge in photos even with beauty mode on. what helps?", Outcome.ANSWER),
+        ("사진 찍으면 모공이 커 보이는데 보정 앱 말고 관리법 있어요?", Outcome.ANSWER),
+        ("does beauty mode hide pores?", Outcome.OUT_OF_DOMAIN),
+        ("I put honey from my smoothie on my face as a mask. good for pores?", Outcome.ANSWER),
         ("not my face pores lol, how do I unclog the drain in my shower?", Outcome.OUT_OF_DOMAIN),
         ("우리 고양이 귀에 각질이 많은데 각질팩 해줘도 돼요?", Outcome.OUT_OF_DOMAIN),
         ("강아지한테 콜라겐 마스크 씌워도 돼요?", Outcome.OUT_OF_DOMAIN),
@@ -1145,8 +1149,8 @@ def test_a_money_question_anywhere_in_the_message_is_another_subject() -> None:
 
 
 def test_a_thing_described_with_a_body_word_is_not_the_persons_skin(retriever: Retriever) -> None:
-    assert not retriever.asks_another_subjects_question("can I deduct my face cream from taxes? my skin is dry")
-    assert retriever.asks_another_subjects_question("can i deduct my facial steamer from my taxes?")
+    assert not retriever.names_another_subjects_matter("can I deduct my face cream from taxes? my skin is dry")
+    assert retriever.names_another_subjects_matter("can i deduct my facial steamer from my taxes?")
 
 
 def test_a_special_case_of_the_last_subject_continues_it() -> None:
@@ -1170,3 +1174,23 @@ def test_what_decides_or_went_wrong_asks_a_cause(retriever: Retriever, text: str
 def test_small_talk_words_around_another_subjects_question_are_out_of_scope() -> None:
     turn = Turn("can you help me with my tax return deductions?", "ask_capabilities")
     assert "outside what I can help with" in " ".join(m.get("text") or "" for m in assistant().respond(turn).messages)
+
+
+@pytest.mark.parametrize(
+    "text", ["is it ok to exfoliate after getting sunburned?", "does retinol help with sun damage?"]
+)
+def test_the_sun_is_the_first_topic_only_in_a_question_about_a_cause(retriever: Retriever, text: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.topics[0] != "sun"
+
+
+@pytest.mark.parametrize(
+    "text, intent, context",
+    [
+        ("thank you so much! off to make a smoothie now", "thank", ()),
+        ("what should I eat for dinner tonight?", "out_of_scope", ("vitamin_c",)),
+        ("is red wine ok?", "out_of_scope", ("exfoliation",)),
+    ],
+)
+def test_chat_about_another_subject_gets_no_fact(text: str, intent: str, context: Tuple[str, ...]) -> None:
+    assert not assistant().respond(Turn(text, intent, last_topics=context)).slots.get("last_facts")
