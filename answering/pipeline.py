@@ -24,6 +24,7 @@ from answering.understand import (
     understand,
 )
 from knowledge.store import Fact, FactStore
+from knowledge.topics import HANGUL_WORD
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,22 @@ class Assistant:
         # Korean drops the "it" ("언제 하는 게 좋아요?", "따가우면 어떡해요?"): a short question
         # all of whose words the store or its questions use continues the subject too.
         plain_question = bool(cues.question_sentence.search(turn.text)) and not self.retriever.foreign_words(turn.text)
-        return asks or plain_question or bool(self.retriever.topics_of(turn.text)) or self._names_a_case_of(turn)
+        return (
+            asks
+            or plain_question
+            or bool(self.retriever.topics_of(turn.text))
+            or self._names_a_case_of(turn)
+            or self._echoes_the_last_answer(turn)
+        )
+
+    def _echoes_the_last_answer(self, turn: Turn) -> bool:
+        """Whether a short Korean question repeats a word of what the sources say on the last
+        answer's topics ("박박 세게 문질러도 됨?" after the bath method's "…손가락으로 살살 문질러
+        주세요"), by the word's first two syllables."""
+        if not settings().understand.question_sentence.search(turn.text):
+            return False
+        answers = " ".join(fact.answers.get("ko", "") for fact in self.store.facts_about(list(turn.last_topics)))
+        return any(len(word) >= 2 and word[:2] in answers for word in HANGUL_WORD.findall(turn.text))
 
     def _names_a_case_of(self, turn: Turn) -> bool:
         """Whether a message names the special case of a fact on the last answer's topics ("걍
@@ -345,7 +361,9 @@ class Assistant:
         # ...but "why is this happening NOW" after pores described beside makeup points at the pores
         about_the_term = bool(results) and results[-1].about_the_term
         same = short or (about_the_term and bool(cues.points_at_the_term.search(text)))
-        if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not self.retriever.topics_of(text):
+        # ("모공에 효과 있음?" after a dermaroller names pores only: it asks about the dermaroller)
+        names_a_topic = set(self.retriever.topics_of(text)) - {settings().gather.generic_topic}
+        if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not names_a_topic:
             return results[-1]
         return None
 

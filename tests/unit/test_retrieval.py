@@ -9,7 +9,7 @@ import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Result, Retriever
-from answering.understand import Turn, questions_in
+from answering.understand import Turn, cued_kind, questions_in
 
 
 @pytest.mark.parametrize(
@@ -1194,3 +1194,39 @@ def test_the_sun_is_the_first_topic_only_in_a_question_about_a_cause(retriever: 
 )
 def test_chat_about_another_subject_gets_no_fact(text: str, intent: str, context: Tuple[str, ...]) -> None:
     assert not assistant().respond(Turn(text, intent, last_topics=context)).slots.get("last_facts")
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("what do people do about sagging pores?", "overview_sagging_pores"),
+        ("skincare tips for pores?", None),
+        ("필링패드 매일 써도 돼요?", "exfoliation_frequency"),
+        ("각질제거 주기는 어떻게 잡아요?", "exfoliation_frequency"),
+    ],
+)
+def test_round_ten_cues(retriever: Retriever, text: str, fact_id: Optional[str]) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None
+    assert result.fact.id == fact_id if fact_id else "overview" in result.fact.kinds
+
+
+def test_anything_to_do_before_something_is_no_broad_question() -> None:
+    assert cued_kind("anything i should do before trying a new pack?") != "overview"
+
+
+def test_two_korean_questions_joined_by_a_comma_are_two() -> None:
+    questions = questions_in(
+        "콜라겐 마스크 일주일에 몇 번 쓰는 게 좋은지, 각질 제거하는 날이랑 같이 써도 되는지 궁금해요"
+    )[0]
+    assert len(questions) == 2
+
+
+def test_a_short_question_naming_only_pores_after_an_uncovered_term_asks_about_it() -> None:
+    turn = Turn("더마펜 해본 사람? 모공에 효과 있음?", "ask_what_is")
+    assert not assistant().respond(turn).slots.get("last_facts")
+
+
+def test_a_korean_follow_up_repeating_a_word_of_the_subject_continues_it() -> None:
+    turn = Turn("세게 문질러도 됨?", "out_of_scope", last_topics=("exfoliation",), last_facts=("old_keratin_areas",))
+    assert assistant().respond(turn).slots.get("last_facts")
