@@ -24,7 +24,6 @@ from answering.understand import (
     understand,
 )
 from knowledge.store import Fact, FactStore
-from knowledge.topics import HANGUL_WORD
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +139,8 @@ class Assistant:
         위주로?") or what if something happens ("살짝 따가우면?"), names a topic ("what kind of
         environmental stuff?"), or asks in words that are all pore care's, without being a new
         subject of its own."""
+        if self.retriever.names_another_subject(turn.text) and not self.retriever.topics_of(turn.text):
+            return False  # "점심 뭐 먹을까요?", "and for my dog?": a thing of another subject
         if understanding.refers_back or understanding.is_follow_up or understanding.ordinal:
             return True
         cues = settings().understand
@@ -152,22 +153,7 @@ class Assistant:
         # Korean drops the "it" ("언제 하는 게 좋아요?", "따가우면 어떡해요?"): a short question
         # all of whose words the store or its questions use continues the subject too.
         plain_question = bool(cues.question_sentence.search(turn.text)) and not self.retriever.foreign_words(turn.text)
-        return (
-            asks
-            or plain_question
-            or bool(self.retriever.topics_of(turn.text))
-            or self._names_a_case_of(turn)
-            or self._echoes_the_last_answer(turn)
-        )
-
-    def _echoes_the_last_answer(self, turn: Turn) -> bool:
-        """Whether a short Korean question repeats a word of what the sources say on the last
-        answer's topics ("박박 세게 문질러도 됨?" after the bath method's "…손가락으로 살살 문질러
-        주세요"), by the word's first two syllables."""
-        if not settings().understand.question_sentence.search(turn.text):
-            return False
-        answers = " ".join(fact.answers.get("ko", "") for fact in self.store.facts_about(list(turn.last_topics)))
-        return any(len(word) >= 2 and word[:2] in answers for word in HANGUL_WORD.findall(turn.text))
+        return asks or plain_question or bool(self.retriever.topics_of(turn.text)) or self._names_a_case_of(turn)
 
     def _names_a_case_of(self, turn: Turn) -> bool:
         """Whether a message names the special case of a fact on the last answer's topics ("걍

@@ -1227,6 +1227,7 @@ def test_a_short_question_naming_only_pores_after_an_uncovered_term_asks_about_i
     assert not assistant().respond(turn).slots.get("last_facts")
 
 
-def test_a_korean_follow_up_repeating_a_word_of_the_subject_continues_it() -> None:
-    turn = Turn("세게 문질러도 됨?", "out_of_scope", last_topics=("exfoliation",), last_facts=("old_keratin_areas",))
-    assert assistant().respond(turn).slots.get("last_facts")
+@pytest.mark.parametrize("text", ["and for my dog?", "우리 강아지도 해도 돼요?"])
+def test_a_follow_up_about_a_thing_of_another_subject_is_not_continued(text: str) -> None:
+    turn = Turn(text, "out_of_scope", last_topics=("collagen_mask",), last_facts=("collagen_mask_frequency",))
+    assert not assistant().respond(turn).slots.get("last_facts")
