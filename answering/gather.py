@@ -118,6 +118,20 @@ class Retriever:
         ]
         self._terms = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
         self._topic_names = [store.topic_name(topic) for topic in store.topics]
+        # Each topic's first name of several words ending in a product's word, by that word
+        # ("collagen mask" under "mask"), and the product's word standing alone, for
+        # ``_with_context_heads``.
+        self._product_names: Dict[str, Dict[str, str]] = {}
+        for topic_id, topic in store.topics.items():
+            for alias in topic.aliases:
+                words = alias.split()
+                if len(words) >= 2 and words[-1].lower() in self._product_forms:
+                    self._product_names.setdefault(topic_id, {}).setdefault(words[-1].lower(), alias)
+        self._product_word_alone = {
+            head: re.compile(rf"(?<!\w){re.escape(head)}(?=s?\b|{KOREAN_PARTICLE}|$)", re.IGNORECASE)
+            for names in self._product_names.values()
+            for head in names
+        }
         # Each fact's phrasings with their idf weight, for ``_wording``.
         self._phrasings = {
             fact.id: [(set(lemmas), self._weight(set(lemmas))) for lemmas in fact.phrasing_lemmas]
@@ -346,12 +360,11 @@ class Retriever:
         if not context_topics or self.topic_matcher.mentions(question):
             return question
         names_by_head: Dict[str, Dict[str, str]] = {}  # last word -> topic -> its first such name
-        for topic in (t for t in dict.fromkeys(context_topics) if t in self.store.topics):
-            for alias in self.store.topics[topic].aliases:
-                if len(alias.split()) >= 2 and alias.split()[-1].lower() in self._product_forms:
-                    names_by_head.setdefault(alias.split()[-1].lower(), {}).setdefault(topic, alias)
+        for topic in dict.fromkeys(context_topics):
+            for head, alias in self._product_names.get(topic, {}).items():
+                names_by_head.setdefault(head, {})[topic] = alias
         for head, names in names_by_head.items():
-            alone = re.compile(rf"(?<!\w){re.escape(head)}(?=s?\b|{KOREAN_PARTICLE}|$)", re.IGNORECASE)
+            alone = self._product_word_alone[head]
             if len(names) == 1 and alone.search(question):
                 return alone.sub(next(iter(names.values())), question, count=1)
         return question
