@@ -56,8 +56,10 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
             for r in results
             if not (r.outcome is Outcome.ANSWER and (r.says_nothing_of_skin or (about_the_term and r.names_nothing)))
         ]
-    if any(r.outcome is Outcome.ANSWER and not r.names_nothing for r in results):
-        # "…how can my skin be oily and dry at the same time?? what's actually going on there"
+    if any(r.outcome is Outcome.ANSWER and (not r.names_nothing or r.asks_a_detail) for r in results):
+        # "…how can my skin be oily and dry at the same time?? what's actually going on there";
+        # "…뭐가 맞는거예요? 일주일에 몇번이 적당한건지 좀 알려주세여": the question that asks
+        # something, even if it borrows its subject too
         results = [r for r in results if not (r.outcome is Outcome.ANSWER and r.asks_nothing_new)]
     answered = _distinct_answers(results)
     if last_first and len(answered) > max_answers:

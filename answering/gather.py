@@ -82,6 +82,8 @@ class Result:
     # what something is ("what's actually going on there?", not "how often?" nor "what if I
     # overdo it?"): beside a question that names its subject, it asks that question again.
     asks_nothing_new: bool = False
+    # The question asks a detail (how often, how long...), whatever subject it borrowed.
+    asks_a_detail: bool = False
     # The question named only pores and was answered from the topics of the post around it: a
     # question that names its own subject comes first.
     from_the_story: bool = False
@@ -178,6 +180,19 @@ class Retriever:
         generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
         if generic_only and not question.context_topics and settings().understand.what_to_do.search(question.text):
             kind = OVERVIEW_KIND  # "my nose pores r massive what do i do 😭": what to do about pores at all
+        broad_why = self.store.fact(self._settings.broad_cause_fact)
+        if (
+            cued == "cause"
+            and broad_why is not None
+            and topics
+            and set(topics) <= set(self._settings.broad_cause_topics)
+            and not unknown  # "is the sugar causing it?" asks about sugar
+            and not question.of_a_post
+            and not asked_details(question.text)
+        ):
+            # "what makes pores look big in the first place": every cause, not the one whose
+            # phrasing shares "look big" (dryness)
+            return self._answer_with(broad_why, question.text, kind, reason="a broad why")
         if borrowed and question.background_topics:
             own = self._worded_as(question.text)
             if own is not None:
@@ -207,6 +222,12 @@ class Retriever:
             # "what about for oily skin?", "지성이면요?" after how to cleanse: the last question,
             # for that skin type.
             topics = [topic for topic in question.context_topics if topic not in topics] + topics
+            if (
+                question.context_kind
+                and settings().understand.refers_back.search(question.text)
+                and cued_kind(question.text) in (None, "what_is")
+            ):
+                kind = question.context_kind  # "does that still work if my skin is super oily?"
         elif self._pairs_with_context(question, topics):
             # "same day as exfoliating?" after collagen masks, "콜라겐 마스크랑 같이 써도 돼?"
             # after exfoliating, "how often do I use collagen masks, and on the same day as
@@ -228,7 +249,15 @@ class Retriever:
             # the sagging pores; nothing is done about a condition (ageing) itself
             topics = sorted(topics, key=lambda topic: topic in self.store.weak_topics)
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
-        if kind == OVERVIEW_KIND and not any(fact.topics[0] in topics for fact in overviews):
+        # An overview is of its first topic, or of three things or more the question names
+        # ("각질팩이랑 보습팩, 콜라겐마스크 … 루틴 좀 짜주실수 있나요?": the weekly routine; the order
+        # of two packs is their own fact's)
+        of_them = [
+            fact
+            for fact in overviews
+            if fact.topics[0] in topics or len(set(fact.topics) & set(topics) - self.store.weak_topics) >= 3
+        ]
+        if kind == OVERVIEW_KIND and not of_them:
             # Only for a condition the question names itself, not one it borrowed.
             listing = None if unknown or borrowed else self._overview_listing(topics)
             if listing is not None:
@@ -292,11 +321,14 @@ class Retriever:
                 refers_back = bool(settings().understand.refers_back.search(question.text))
                 result.names_nothing = without_skin_words or refers_back
                 result.says_nothing_of_skin = without_skin_words
+                result.asks_a_detail = bool(asked_details(question.text))
                 result.asks_nothing_new = (
                     question.of_a_post
                     and without_skin_words
                     and not asked_details(question.text)
                     and set(cued_kinds(question.text)) <= {"what_is"}
+                    # "do the pills even help": the special case of a fact is something new
+                    and not any(case.search(question.text) for case in self._settings.special_cases.values())
                 )
             return result
         return self._answer_free_text(text, kind)
@@ -499,19 +531,32 @@ class Retriever:
         phrasings or by how much of the pick its answer, or what the list said of it
         (``listed``, one text per fact), says (English lemmas weighed by idf, Korean syllable
         pairs), since a pick quotes what the list said. None when nothing of it matches."""
+        said_of = dict(zip((fact.id for fact in facts), listed))
+        best = max(facts, key=lambda fact: self.closeness(text, fact, said_of.get(fact.id, "")), default=None)
+        return best if best is not None and self.closeness(text, best, said_of.get(best.id, "")) > 0 else None
+
+    def closeness(self, text: str, fact: Fact, said: str = "") -> float:
+        """How close a pick is to a fact (``closest_item``): by its phrasings, or by how much of
+        the pick its answer, or what a list said of it, says."""
         lemmas = set(content_lemmas(text))
         korean = _bigrams(hangul_only(text))
-        said_of = dict(zip((fact.id for fact in facts), listed))
+        english = f"{fact.answer} {said}"
+        hangul = hangul_only(f"{fact.answer_in('ko')} {said}")
+        by_english = self._weight(lemmas & set(content_lemmas(english))) / self._weight(lemmas) if lemmas else 0.0
+        by_korean = len(korean & _bigrams(hangul)) / len(korean) if korean else 0.0
+        return max(self._wording(list(lemmas), fact), by_english, by_korean)
 
-        def closeness(fact: Fact) -> float:
-            english = f"{fact.answer} {said_of.get(fact.id, '')}"
-            hangul = hangul_only(f"{fact.answer_in('ko')} {said_of.get(fact.id, '')}")
-            said = self._weight(lemmas & set(content_lemmas(english))) / self._weight(lemmas) if lemmas else 0.0
-            said_ko = len(korean & _bigrams(hangul)) / len(korean) if korean else 0.0
-            return max(self._wording(list(lemmas), fact), said, said_ko)
-
-        best = max(facts, key=closeness, default=None)
-        return best if best is not None and closeness(best) > 0 else None
+    def facts_of_the_parts(self, bullet: str, own_topic: str) -> List[Fact]:
+        """The facts of the things a bullet lists besides its own subject ("anti-aging care:
+        vitamin C (helps make collagen), retinol…": vitamin C's and retinol's), each part by
+        the first topic it names."""
+        facts: List[Fact] = []
+        for part in self._settings.list_part.split(bullet):
+            mentions = sorted(self.topic_matcher.mentions(part), key=lambda mention: mention.start)
+            topic = mentions[0].topic_id if mentions else None
+            if topic is not None and topic not in (own_topic, self._settings.generic_topic):
+                facts += [fact for fact in self.store.facts_about([topic]) if fact not in facts]
+        return facts
 
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first, those named only to set a scene ("right
@@ -825,8 +870,12 @@ class Retriever:
                 or candidates
             )
             if for_a_skin_type:
-                # ... or what the sources say of that skin type itself ("저 민감성인데 그래도
-                # 그렇게 해도 돼요?" after exfoliating packs: a patch test first)
+                # ... the last question's own subject with that skin type ("does that still
+                # work if my skin is super oily?" after which cleanser: the cleanser that removes
+                # excess sebum, not what makes oily pores visible), or what the sources say of
+                # that skin type itself ("저 민감성인데 그래도 그렇게 해도 돼요?" after exfoliating
+                # packs: a patch test first)
+                candidates = [fact for fact in candidates if topics[0] in fact.topics] or candidates
                 own = [f for f in self.store.facts_about(list(named)) if all(has_detail(f, d) for d in details)]
                 candidates += [fact for fact in own if fact not in candidates]
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):

@@ -17,6 +17,7 @@ from answering.understand import (
     Turn,
     Understanding,
     asked_details,
+    asked_spans,
     cued_kind,
     cued_kinds,
     sentence_spans,
@@ -272,7 +273,13 @@ class Assistant:
                 results,
                 settings().understand.max_answered_questions,
                 understood_by_nlu=turn.intent != FALLBACK_INTENT,
-                last_first=understanding.is_post and len(settings().understand.enumeration.findall(turn.text)) < 2,
+                # ... a story's questions build up to its last ones; a long list of questions
+                # asks its first first
+                last_first=(
+                    understanding.is_post
+                    and bool(asked_spans(turn.text))
+                    and len(settings().understand.enumeration.findall(turn.text)) < 2
+                ),
             ),
         )
         return decision, "; ".join(
@@ -307,16 +314,25 @@ class Assistant:
         # ...or of the last answer's, by a follow-up that names nothing ("더 자주하면요?")
         unnamed = set() if self.retriever.topics_of(text) else {subject}
 
-        def said_of_the_subject(cue: Pattern[str]) -> bool:
-            return any(
-                cue.search(text[start:end]) and subject in (self._subjects_of(text[start:end]) or unnamed)
-                for start, end in sentence_spans(text)
-            )
+        def said_of_the_subject(cue: Pattern[str], carried: bool = False) -> bool:
+            # ``carried``: a question that names nothing is about the subject of the sentence
+            # before it ("aha bha 각질제거 일주일에 몇번이 적당함? 걍 매일 하면 안돼?"; not "…and a
+            # collagen mask? dont wanna overdo either", which asks nothing of overdoing, nor "저녁에
+            # 반신욕은 거의 매일 하는 편이에요", which tells)
+            subjects = unnamed
+            for start, end in sentence_spans(text):
+                sentence = text[start:end]
+                own = self._subjects_of(sentence)
+                asks = bool(cues.question_sentence.search(sentence))
+                if cue.search(sentence) and subject in (own or (subjects if carried and asks else unnamed)):
+                    return True
+                subjects = own or subjects
+            return False
 
         facts = [fact for fact in decision.facts if fact != extra]
         if said_of_the_subject(cues.excess):
             facts = [extra] + facts
-        elif said_of_the_subject(cues.overdoing) and extra not in decision.facts:
+        elif said_of_the_subject(cues.overdoing, carried=True) and extra not in decision.facts:
             facts = facts[:1] + [extra] + facts[1:]
         else:
             return decision
@@ -346,7 +362,11 @@ class Assistant:
         short = len(text.split()) <= cues.same_subject_max_words
         # ...but "why is this happening NOW" after pores described beside makeup points at the pores
         about_the_term = bool(results) and results[-1].about_the_term
-        same = short or (about_the_term and bool(cues.points_at_the_term.search(text)))
+        same = (
+            short
+            or (about_the_term and bool(cues.points_at_the_term.search(text)))
+            or bool(cues.asks_of_the_term.search(text))
+        )
         # ("모공에 효과 있음?" after a dermaroller names pores only: it asks about the dermaroller)
         names_a_topic = set(self.retriever.topics_of(text)) - {settings().gather.generic_topic}
         if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not names_a_topic:
@@ -400,7 +420,24 @@ class Assistant:
             for item, said in zip(fact.items, _bullets(fact))
             if (item_fact := self.store.fact(item.fact_id)) is not None
         ]
-        return self.retriever.closest_item(turn.text, [fact for fact, _ in listed], [said for _, said in listed])
+        closest = self.retriever.closest_item(turn.text, [fact for fact, _ in listed], [said for _, said in listed])
+        return self._fact_of_a_part(turn.text, listed, closest) or closest
+
+    def _fact_of_a_part(self, text: str, listed: List[Tuple[Fact, str]], closest: Optional[Fact]) -> Optional[Fact]:
+        """The fact of a thing that a bullet lists, when a pick means it more than any item ("which
+        of those actually makes new collagen?" after a bullet "vitamin C (helps make collagen),
+        retinol…": vitamin C's own fact says it creates new collagen)."""
+        said_of = {fact.id: said for fact, said in listed}
+        floor = self.retriever.closeness(text, closest, said_of[closest.id]) if closest is not None else 0.0
+        parts = [
+            fact
+            for item_fact, said in listed
+            for fact in self.retriever.facts_of_the_parts(said, item_fact.topics[0])
+            if fact.id not in said_of
+        ]
+        best = max(parts, key=lambda fact: self.retriever.closeness(text, fact), default=None)
+        margin = settings().gather.part_over_item_margin
+        return best if best is not None and self.retriever.closeness(text, best) > floor + margin else None
 
     def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], listed: List[Fact]) -> Optional[Fact]:
         """The picked item, or the fact that gives the detail the pick asks for ("그 중에

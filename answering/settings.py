@@ -60,12 +60,14 @@ class Understand:
     what_to_do: Pattern[str]
     question_sentence: Pattern[str]
     reported_claim: Pattern[str]
+    told_with_a_question_mark: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
     follow_up_max_words: int
     same_subject_max_words: int
     points_at_the_term: Pattern[str]
+    asks_of_the_term: Pattern[str]
     kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
     detail_cues: Tuple[DetailCue, ...]
 
@@ -94,6 +96,10 @@ class Gather:
     face_of_a_thing: Pattern[str]
     other_subject_idioms: Pattern[str]
     not_terms: Pattern[str]
+    list_part: Pattern[str]
+    broad_cause_fact: str
+    broad_cause_topics: Tuple[str, ...]
+    part_over_item_margin: float
     not_pores: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     for_a_thing: Tuple[Pattern[str], ...]
@@ -154,12 +160,14 @@ def _understand(raw: dict) -> Understand:
         what_to_do=_compiled(raw["what_to_do"]),
         question_sentence=_compiled(raw["question_sentence"]),
         reported_claim=_compiled(raw["reported_claim"]),
+        told_with_a_question_mark=_compiled(raw["told_with_a_question_mark"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
         follow_up_max_words=raw["follow_up_max_words"],
         same_subject_max_words=raw["same_subject_max_words"],
         points_at_the_term=_compiled(raw["points_at_the_term"]),
+        asks_of_the_term=_compiled(raw["asks_of_the_term"]),
         kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
         detail_cues=tuple(
             DetailCue(
@@ -181,6 +189,7 @@ def settings() -> Settings:
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
     gather["not_terms"] = _compiled(gather["not_terms"])
+    gather["list_part"] = _compiled(gather["list_part"])
     gather["not_pores"] = _compiled(gather["not_pores"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])

@@ -122,7 +122,11 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
         if cues.question_sentence.search(sentence)
         or (index == len(sentences) - 1 and index > 0 and cues.reported_claim.search(sentence))
     ]
-    is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and bool(asked))
+    # A story with questions in it; three questions in a row ("how often…? also what %…? and
+    # can i…") are a list of questions, not a post.
+    really_asked = [sentence for sentence in asked if not cues.told_with_a_question_mark.search(sentence)]
+    asked = really_asked or asked
+    is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and 0 < len(asked) < len(sentences))
     items = _numbered_questions(text)
     if items:
         chosen = items

@@ -1201,3 +1201,126 @@ def test_a_short_question_naming_only_pores_after_an_uncovered_term_asks_about_i
 def test_a_follow_up_about_a_thing_of_another_subject_is_not_continued(text: str) -> None:
     turn = Turn(text, "out_of_scope", last_topics=("collagen_mask",), last_facts=("collagen_mask_frequency",))
     assert not assistant().respond(turn).slots.get("last_facts")
+
+
+# ---- round 34/35: cases of the mechanisms added for them (own wordings, not the held-out ones)
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("is a walnut shell scrub too harsh for my pores?", Outcome.ANSWER),
+        ("do I thaw the aliquots before they go back in the fridge?", Outcome.OUT_OF_DOMAIN),
+        ("how do I fill the pores on an ash guitar body before lacquer?", Outcome.OUT_OF_DOMAIN),
+        ("유리창 물때 각질처럼 일어난 거 어떻게 벗겨요?", Outcome.OUT_OF_DOMAIN),
+    ],
+)
+def test_round_34_domain_gate(retriever: Retriever, text: str, outcome: Outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_a_likeness_names_no_term(retriever: Retriever) -> None:
+    text = "i put my AHA on twice a day like a regular toner, how many times a week is ok?"
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.ANSWER and result.fact is not None
+
+
+def test_a_peel_off_pack_is_an_exfoliating_pack(retriever: Retriever) -> None:
+    assert retriever.topics_of("my peel-off dead skin pack") == ["exfoliating_pack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how soon will I notice a difference?",
+        "how many days after a laser should I wait for that?",
+        "효과는 언제쯤 나타나요?",
+    ],
+)
+def test_when_results_show_or_how_long_to_wait_is_a_detail_no_source_gives(text: str) -> None:
+    turn = Turn(text, "nlu_fallback", last_topics=("collagen_mask",), last_kind="frequency")
+    assert "last_facts" not in assistant().respond(turn).slots
+
+
+@pytest.mark.parametrize("text", ["세게 박박 밀어야 돼요?", "how hard should I rub?"])
+def test_how_hard_to_rub_is_the_gentle_rub(text: str) -> None:
+    assert _facts_answered(text, "nlu_fallback", ("exfoliation",), "how_to", ("old_keratin_areas",)) == [
+        "bath_dead_skin_removal"
+    ]
+
+
+def test_timing_two_products_pairs_them(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("I have a BHA and collagen masks now, how should I time them?"))
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
+def test_whether_the_last_answer_still_holds_for_a_skin_type_is_that_answer() -> None:
+    facts = _facts_answered(
+        "is that still fine if my skin is really oily?",
+        "ask_what_is",
+        ("cleansing",),
+        "recommendation",
+        ("cleansing_which_cleanser",),
+    )
+    assert facts == ["cleansing_which_cleanser"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is rosehip oil good for sagging pores or will it break me out", "모공 프라이머 효과 있어요? 어떤 제품이 좋아요"],
+)
+def test_a_question_asking_of_the_uncovered_term_is_about_it(text: str) -> None:
+    assert not assistant().respond(Turn(text, "ask_what_is")).slots.get("last_facts")
+
+
+def test_a_story_of_three_products_asking_a_routine_gets_the_routine(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("각질팩이랑 보습팩, 콜라겐 마스크 샀는데 루틴 좀 짜 주세요"))
+    assert result.fact is not None and result.fact.id == "overview_weekly_routine"
+
+
+def test_a_routine_that_says_how_often_gives_the_frequency() -> None:
+    from answering.gather import has_detail
+    from answering.settings import settings
+    from knowledge.store import default_store
+
+    (frequency,) = [cue for cue in settings().understand.detail_cues if cue.reply == "detail_frequency"]
+    routine = default_store().fact("overview_weekly_routine")
+    assert routine is not None and has_detail(routine, frequency)
+
+
+def test_asking_whether_daily_is_ok_right_after_how_often_adds_what_overdoing_does() -> None:
+    facts = assistant().respond(Turn("각질제거 일주일에 몇 번 해요? 그냥 매일 하면 안 돼요?", "nlu_fallback")).slots
+    assert facts["last_facts"] == ["exfoliation_frequency", "over_exfoliation"]
+
+
+def test_saying_it_is_done_daily_in_a_later_sentence_of_a_story_adds_nothing() -> None:
+    text = "요즘 각질 관리 시작했어요. 저녁마다 반신욕은 거의 매일 해요. 각질은 얼굴 어디에 많이 쌓여요?"
+    assert "over_exfoliation" not in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_a_pick_meaning_a_thing_a_bullet_lists_gets_that_things_fact() -> None:
+    pick = "which one of those builds new collagen?"
+    facts = _facts_answered(pick, "nlu_fallback", ("sagging_pores",), "overview", ("overview_sagging_pores",))
+    assert facts == ["vitamin_c_what_is"]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("why do pores get big at all?", "overview_pore_causes"),
+        ("why do my pores look bigger when my skin is dry?", "enlarged_pores_moisture"),
+    ],
+)
+def test_a_broad_why_gets_every_cause(retriever: Retriever, text: str, fact_id: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+def test_a_why_about_an_uncovered_term_is_no_broad_why(retriever: Retriever) -> None:
+    assert retriever.retrieve(Question("is the coffee causing my big pores?")).outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_a_relation_asked_in_a_story_is_a_cause() -> None:
+    assert cued_kind("is dryness related to how big pores look?") == "cause"
+    text = "저는 지성이라 괜찮을 줄 알았거든요? 근데 겨울엔 볼 모공이 커 보여요. 건조한 거랑 관계있나요?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["enlarged_pores_moisture"]

@@ -249,3 +249,27 @@ def test_more_greetings_questions_and_source_requests() -> None:
     assert small_talk_cue("좋은 저녁이에요!") == "greet"
     assert len(questions_in("what acids after a peel? and honestly does peeling even do anything")[0]) == 2
     assert asks_for_the_source("src? 원래 영어로는 뭐라고 돼있었어?")
+
+
+def test_three_questions_in_a_row_are_no_story() -> None:
+    text = "how often do I use an exfoliating pack? which vitamin c % is good? and is retinol ok too?"
+    questions, is_post = questions_in(text)
+    assert len(questions) == 3 and not is_post
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("can I use a collagen mask after a laser, and exactly how long should I wait?", 2),
+        ("코 옆 모공이 길어졌어요. 나이 들어서 그런건가", 1),
+        ("볼 모공이 늘어졌어요. 원인이 뭐예요", 1),
+        ("세수 어떻게 하는 게 맞는지 알려주셈", 1),
+    ],
+)
+def test_more_ways_of_asking(text: str, asked: int) -> None:
+    assert len(questions_in(text)[0]) == asked
+
+
+def test_telling_with_a_question_mark_or_telling_someone_elses_question_is_no_question() -> None:
+    questions = questions_in("지성이라 괜찮을 줄 알았거든요? 친구가 모공 왜 커졌냐고 하네요. 건조해서 그런가요?")[0]
+    assert questions == ("건조해서 그런가요?",)
