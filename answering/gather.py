@@ -174,25 +174,34 @@ class Retriever:
         if self._off_domain(question, mentions, unknown):
             return Result(Outcome.OUT_OF_DOMAIN, reason="nothing about skin")
         cued = asked_kind(question.text)
+        if (
+            cued in (None, "what_is")
+            and settings().understand.relation.search(question.text)
+            # ... of its own topics, or of the story's it borrows ("Is it possible that quitting
+            # is actually related to this?")
+            and set(topics or question.background_topics) & set(self._settings.relation_cause_topics)
+        ):
+            cued = "cause"  # "혹시 건조한거랑 관계있나요?": is dryness what makes them look big
         kind = cued or question.intent_kind
         borrowed = not topics and not unknown
         # "…or do they just stretch your pores?": "pores" alone, pointing back, names nothing either.
         generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
         if generic_only and not question.context_topics and settings().understand.what_to_do.search(question.text):
             kind = OVERVIEW_KIND  # "my nose pores r massive what do i do 😭": what to do about pores at all
-        broad_why = self.store.fact(self._settings.broad_cause_fact)
         if (
             cued == "cause"
-            and broad_why is not None
             and topics
             and set(topics) <= set(self._settings.broad_cause_topics)
             and not unknown  # "is the sugar causing it?" asks about sugar
             and not question.of_a_post
             and not asked_details(question.text)
+            and not self._settings.narrowing_clause.search(question.text)
         ):
             # "what makes pores look big in the first place": every cause, not the one whose
             # phrasing shares "look big" (dryness)
-            return self._answer_with(broad_why, question.text, kind, reason="a broad why")
+            broad_why = self.store.fact(self._settings.broad_cause_fact)
+            if broad_why is not None:
+                return self._answer_with(broad_why, question.text, kind, reason="a broad why")
         if borrowed and question.background_topics:
             own = self._worded_as(question.text)
             if own is not None:
@@ -538,7 +547,7 @@ class Retriever:
     def closeness(self, text: str, fact: Fact, said: str = "") -> float:
         """How close a pick is to a fact (``closest_item``): by its phrasings, or by how much of
         the pick its answer, or what a list said of it, says."""
-        lemmas = set(content_lemmas(text))
+        lemmas = set(content_lemmas(text)) - set(self._settings.pick_filler_words)
         korean = _bigrams(hangul_only(text))
         english = f"{fact.answer} {said}"
         hangul = hangul_only(f"{fact.answer_in('ko')} {said}")
@@ -548,15 +557,17 @@ class Retriever:
 
     def facts_of_the_parts(self, bullet: str, own_topic: str) -> List[Fact]:
         """The facts of the things a bullet lists besides its own subject ("anti-aging care:
-        vitamin C (helps make collagen), retinol…": vitamin C's and retinol's), each part by
-        the first topic it names."""
-        facts: List[Fact] = []
+        vitamin C (helps make collagen), retinol, glycolic acid…": vitamin C's, retinol's…), each
+        part by the first topic it names; none for a bullet that lists fewer than three."""
+        topics: List[str] = []
         for part in self._settings.list_part.split(bullet):
             mentions = sorted(self.topic_matcher.mentions(part), key=lambda mention: mention.start)
-            topic = mentions[0].topic_id if mentions else None
-            if topic is not None and topic not in (own_topic, self._settings.generic_topic):
-                facts += [fact for fact in self.store.facts_about([topic]) if fact not in facts]
-        return facts
+            if mentions and mentions[0].topic_id not in topics:
+                topics.append(mentions[0].topic_id)
+        listed = [topic for topic in topics if topic not in (own_topic, self._settings.generic_topic)]
+        if len(listed) < 3:
+            return []  # a bullet about one thing, naming others in passing
+        return self.store.facts_about(listed)
 
     def topics_of(self, text: str) -> List[str]:
         """The topics a text names, specific first, those named only to set a scene ("right
@@ -829,9 +840,13 @@ class Retriever:
         candidates = self.store.facts_about(topics)
         details = asked_details(text)
         for detail in details:
-            candidates = [fact for fact in candidates if has_detail(fact, detail)] or [
-                fact for fact in self._kind_of_facts(topics) if all(has_detail(fact, d) for d in details)
-            ]
+            # a broad question's overview gives its details in passing ("각질팩이랑 보습팩,
+            # 콜라겐마스크 … 일주일에 몇번씩 … 루틴 좀 짜주실수 있나요?": the weekly routine)
+            candidates = [
+                fact
+                for fact in candidates
+                if has_detail(fact, detail) or (kind == OVERVIEW_KIND and OVERVIEW_KIND in fact.kinds)
+            ] or [fact for fact in self._kind_of_facts(topics) if all(has_detail(fact, d) for d in details)]
             if not candidates:
                 return Result(
                     Outcome.DETAIL_NOT_COVERED,
@@ -841,6 +856,10 @@ class Retriever:
                     suggestions=self._suggestions(text, topics, exclude=None),
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
+        # A detail of a kind of its own is that kind of question ("사용법을 … 콜라겐 마스크는 일주일에
+        # 몇 번 정도 쓰시라고 하면 될까요?" asks how often, whatever "사용법" cues)
+        if kind != OVERVIEW_KIND:
+            kind = next((detail.fact_kind for detail in details if detail.fact_kind), kind)
         cues = settings().understand
         if len(topics) >= 2 and (cues.combination.search(text) or cues.condition.search(text) or for_a_skin_type):
             # "same day as my exfoliant?" after collagen masks: a fact about both, one of them

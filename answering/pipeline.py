@@ -307,9 +307,10 @@ class Assistant:
         cues = settings().understand
         if decision.reply is not Reply.ANSWER or not (cues.overdoing.search(text) or cues.excess.search(text)):
             return decision
-        (subject,) = self.retriever.subjects(decision.facts[0].topics[:1])
+        subjects = self.retriever.subjects(decision.facts[0].topics[:1])
+        subject = next(iter(subjects), "")
         extra = self.store.fact(cues.overdoing_facts.get(subject, ""))
-        if extra is None:
+        if extra is None or len(subjects) != 1:
             return decision
         # ...or of the last answer's, by a follow-up that names nothing ("더 자주하면요?")
         unnamed = set() if self.retriever.topics_of(text) else {subject}
@@ -323,7 +324,9 @@ class Assistant:
             for start, end in sentence_spans(text):
                 sentence = text[start:end]
                 own = self._subjects_of(sentence)
-                asks = bool(cues.question_sentence.search(sentence))
+                # ... asking in pore care's words only ("그냥 매일 하면 안 돼요?", not "can I go
+                # swimming every day?")
+                asks = bool(cues.question_sentence.search(sentence)) and not self.retriever.foreign_words(sentence)
                 if cue.search(sentence) and subject in (own or (subjects if carried and asks else unnamed)):
                     return True
                 subjects = own or subjects
@@ -421,9 +424,11 @@ class Assistant:
             if (item_fact := self.store.fact(item.fact_id)) is not None
         ]
         closest = self.retriever.closest_item(turn.text, [fact for fact, _ in listed], [said for _, said in listed])
-        return self._fact_of_a_part(turn.text, listed, closest) or closest
+        return self._fact_of_a_part(turn.text, listed, closest, last_facts) or closest
 
-    def _fact_of_a_part(self, text: str, listed: List[Tuple[Fact, str]], closest: Optional[Fact]) -> Optional[Fact]:
+    def _fact_of_a_part(
+        self, text: str, listed: List[Tuple[Fact, str]], closest: Optional[Fact], last_facts: List[Fact]
+    ) -> Optional[Fact]:
         """The fact of a thing that a bullet lists, when a pick means it more than any item ("which
         of those actually makes new collagen?" after a bullet "vitamin C (helps make collagen),
         retinol…": vitamin C's own fact says it creates new collagen)."""
@@ -433,7 +438,7 @@ class Assistant:
             fact
             for item_fact, said in listed
             for fact in self.retriever.facts_of_the_parts(said, item_fact.topics[0])
-            if fact.id not in said_of
+            if fact.id not in said_of and fact not in last_facts
         ]
         best = max(parts, key=lambda fact: self.retriever.closeness(text, fact), default=None)
         margin = settings().gather.part_over_item_margin

@@ -61,6 +61,7 @@ class Understand:
     question_sentence: Pattern[str]
     reported_claim: Pattern[str]
     told_with_a_question_mark: Pattern[str]
+    relation: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
@@ -99,7 +100,10 @@ class Gather:
     list_part: Pattern[str]
     broad_cause_fact: str
     broad_cause_topics: Tuple[str, ...]
+    narrowing_clause: Pattern[str]
+    relation_cause_topics: Tuple[str, ...]
     part_over_item_margin: float
+    pick_filler_words: Tuple[str, ...]
     not_pores: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     for_a_thing: Tuple[Pattern[str], ...]
@@ -161,6 +165,7 @@ def _understand(raw: dict) -> Understand:
         question_sentence=_compiled(raw["question_sentence"]),
         reported_claim=_compiled(raw["reported_claim"]),
         told_with_a_question_mark=_compiled(raw["told_with_a_question_mark"]),
+        relation=_compiled(raw["relation"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
@@ -190,6 +195,7 @@ def settings() -> Settings:
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
     gather["not_terms"] = _compiled(gather["not_terms"])
     gather["list_part"] = _compiled(gather["list_part"])
+    gather["narrowing_clause"] = _compiled(gather["narrowing_clause"])
     gather["not_pores"] = _compiled(gather["not_pores"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])

@@ -148,6 +148,10 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     cues = settings().understand
     sentences = sentence_spans(text)
     asked = [(start, end) for start, end in sentences if cues.question_sentence.search(text[start:end])]
+    # ... not those that tell with a question mark, when others ask (as ``questions_in``)
+    asked = [
+        (start, end) for start, end in asked if not cues.told_with_a_question_mark.search(text[start:end])
+    ] or asked
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 

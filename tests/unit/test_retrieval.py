@@ -1278,14 +1278,9 @@ def test_a_story_of_three_products_asking_a_routine_gets_the_routine(retriever: 
     assert result.fact is not None and result.fact.id == "overview_weekly_routine"
 
 
-def test_a_routine_that_says_how_often_gives_the_frequency() -> None:
-    from answering.gather import has_detail
-    from answering.settings import settings
-    from knowledge.store import default_store
-
-    (frequency,) = [cue for cue in settings().understand.detail_cues if cue.reply == "detail_frequency"]
-    routine = default_store().fact("overview_weekly_routine")
-    assert routine is not None and has_detail(routine, frequency)
+@pytest.mark.parametrize("text", ["how often should I cleanse my face?", "세안은 하루에 몇 번 해요?"])
+def test_how_often_of_a_thing_no_source_gives_a_frequency_for_is_not_said(text: str) -> None:
+    assert "last_facts" not in assistant().respond(Turn(text, "nlu_fallback")).slots
 
 
 def test_asking_whether_daily_is_ok_right_after_how_often_adds_what_overdoing_does() -> None:
@@ -1320,7 +1315,10 @@ def test_a_why_about_an_uncovered_term_is_no_broad_why(retriever: Retriever) -> 
     assert retriever.retrieve(Question("is the coffee causing my big pores?")).outcome is Outcome.TERM_NOT_COVERED
 
 
-def test_a_relation_asked_in_a_story_is_a_cause() -> None:
-    assert cued_kind("is dryness related to how big pores look?") == "cause"
+def test_a_relation_to_a_condition_is_a_cause_and_to_a_product_is_not(retriever: Retriever) -> None:
+    dryness = retriever.retrieve(Question("is dryness related to how big pores look?")).fact
+    assert dryness is not None and dryness.id == "enlarged_pores_moisture"
+    retinol = retriever.retrieve(Question("is retinol related to how big pores get?")).fact
+    assert retinol is not None and retinol.id == "retinol_what_is"
     text = "저는 지성이라 괜찮을 줄 알았거든요? 근데 겨울엔 볼 모공이 커 보여요. 건조한 거랑 관계있나요?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["enlarged_pores_moisture"]
