@@ -54,7 +54,13 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
         results = [
             r
             for r in results
-            if not (r.outcome is Outcome.ANSWER and (r.says_nothing_of_skin or (about_the_term and r.names_nothing)))
+            # ... but "whats the minimum % that works" after a brand's vitamin C asks a detail the
+            # sources give
+            if not (
+                r.outcome is Outcome.ANSWER
+                and not r.asks_a_detail
+                and (r.says_nothing_of_skin or (about_the_term and r.names_nothing))
+            )
         ]
     if any(r.outcome is Outcome.ANSWER and (not r.names_nothing or r.asks_a_detail) for r in results):
         # "…how can my skin be oily and dry at the same time?? what's actually going on there";

@@ -286,8 +286,10 @@ class Retriever:
                 kind_is_cued=cued is not None,
                 named_topics=named_topics,
             )
-            result.missing = unknown[0]
-            result.reason += f"; uncovered term {unknown[0]!r} outside the question"
+            # (an answer names the term beside it; a detail no source gives keeps its own reply)
+            if result.outcome is Outcome.ANSWER:
+                result.missing = unknown[0]
+                result.reason += f"; uncovered term {unknown[0]!r} outside the question"
             return result
         compared = self._compared_with_the_term(question.text, terms, mentions) if unknown else None
         if compared is not None:
@@ -301,9 +303,10 @@ class Retriever:
                 kind_is_cued=cued is not None,
                 named_topics=named_topics,
             )
-            result.missing = term
-            result.reason += f"; compared with the uncovered term {term!r}"
-            return result
+            if result.outcome is Outcome.ANSWER:
+                result.missing = term
+                result.reason += f"; compared with the uncovered term {term!r}"
+                return result
         if unknown:
             return Result(
                 Outcome.TERM_NOT_COVERED,
@@ -507,12 +510,26 @@ class Retriever:
                 for a, b in asked
             )
 
+        # "cheeks are bumpy n pores everywhere, makeup sits in them. whats the game plan": a broad
+        # question that names nothing, after sentences about pores (not "how do i get rid of
+        # strawberry legs?", which names a body part of its own)
+        broad_about_the_story = (
+            bool(asked_spans(text))
+            and all(cued_kind(text[a:b]) == OVERVIEW_KIND for a, b in asked)
+            and not any(inside(m.start, m.end) for m in mentions)
+            and not any(set(content_lemmas(text[a:b])) & self._body_lemmas for a, b in asked)
+            and any(m.topic_id == generic for m in mentions)
+        )
         return (
             bool(asked)
             and not any(asked_about(start, end) for _, start, end in terms)
-            and any(
-                inside(m.start, m.end) and (m.topic_id not in weak or (m.topic_id == generic and asks_broadly(m.start)))
-                for m in mentions
+            and (
+                broad_about_the_story
+                or any(
+                    inside(m.start, m.end)
+                    and (m.topic_id not in weak or (m.topic_id == generic and asks_broadly(m.start)))
+                    for m in mentions
+                )
             )
         )
 
@@ -763,7 +780,9 @@ class Retriever:
         threshold = self._settings.own_wording_min_dice
         # "how do i start using it without wrecking my whole face" shares only "start" beside
         # the face with "why does the face itself start to sag?"
-        skin_words = self._body_lemmas | set(self._settings.pore_words)
+        # ... nor only the words of asking how often or how long ("and how many times a week
+        # should i be using it" after a BHA is no question about collagen masks)
+        skin_words = self._body_lemmas | set(self._settings.pore_words) | set(self._settings.asking_words)
         best = max(
             (
                 (self._wording(list(query), fact), fact)

@@ -104,12 +104,19 @@ class Assistant:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
             ), "item of the last answer"
+        mentioned = self._mentioned_before(turn)
+        if mentioned is not None:
+            return self._answer(
+                turn, Decision(Reply.ANSWER, facts=[mentioned], topics=list(mentioned.topics)), language
+            ), "the thing said before"
         intent = self._small_talk_intent(turn, understanding)
         small_talk = settings().understand.small_talk.get(intent)
         if (
             small_talk is not None
             and not self._asks_about_a_topic(turn)
             and not self._asks_more_of_the_answer(turn)
+            # "ㅇㅇ 근데 그냥 먹는 영양제로 먹으면 안됨?" after vitamin C: a case of the subject
+            and not (turn.last_topics and self._names_a_case_of(turn))
             # "can you help me deduct my office?" asks another subject's question; "thanks! off to
             # make a smoothie" is still thanks
             and not (
@@ -459,6 +466,20 @@ class Assistant:
             return closest
         result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1], skin_context=True))
         return result.fact if result.outcome is Outcome.ANSWER and result.fact is not None else item
+
+    def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
+        """The fact of the conversation's subject that says what a follow-up says was mentioned
+        ("the one with mild acids you mentioned, what does that do?" after how to cleanse: the
+        cleanser fact that names mild acids), when its words are most of the pick's."""
+        cues = settings().understand
+        if not turn.last_topics or not cues.mentioned_before.search(turn.text):
+            return None
+        candidates = self.store.facts_about(list(turn.last_topics))
+        closest = self.retriever.closest_item(cues.mentioned_before.sub(" ", turn.text), candidates)
+        if closest is None:
+            return None
+        closeness = self.retriever.closeness(cues.mentioned_before.sub(" ", turn.text), closest)
+        return closest if closeness >= cues.mentioned_min_closeness else None
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""

@@ -62,6 +62,8 @@ class Understand:
     reported_claim: Pattern[str]
     told_with_a_question_mark: Pattern[str]
     relation: Pattern[str]
+    mentioned_before: Pattern[str]
+    mentioned_min_closeness: float
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
@@ -104,6 +106,7 @@ class Gather:
     relation_cause_topics: Tuple[str, ...]
     part_over_item_margin: float
     pick_filler_words: Tuple[str, ...]
+    asking_words: Tuple[str, ...]
     not_pores: Pattern[str]
     skin_of_a_thing: Tuple[Pattern[str], ...]
     for_a_thing: Tuple[Pattern[str], ...]
@@ -166,6 +169,8 @@ def _understand(raw: dict) -> Understand:
         reported_claim=_compiled(raw["reported_claim"]),
         told_with_a_question_mark=_compiled(raw["told_with_a_question_mark"]),
         relation=_compiled(raw["relation"]),
+        mentioned_before=_compiled(raw["mentioned_before"]),
+        mentioned_min_closeness=float(raw["mentioned_min_closeness"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],

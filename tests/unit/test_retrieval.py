@@ -9,7 +9,7 @@ import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Result, Retriever
-from answering.understand import Turn, cued_kind, questions_in
+from answering.understand import Turn, asks_for_the_source, cued_kind, questions_in
 
 
 @pytest.mark.parametrize(
@@ -1322,3 +1322,85 @@ def test_a_relation_to_a_condition_is_a_cause_and_to_a_product_is_not(retriever:
     assert retinol is not None and retinol.id == "retinol_what_is"
     text = "저는 지성이라 괜찮을 줄 알았거든요? 근데 겨울엔 볼 모공이 커 보여요. 건조한 거랑 관계있나요?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["enlarged_pores_moisture"]
+
+
+# ---- round 36: cases of the mechanisms added for it (own wordings)
+
+
+def test_a_thing_said_before_is_the_fact_of_the_subject_that_says_it() -> None:
+    pick = "what do the mild acids you mentioned do exactly?"
+    facts = _facts_answered(pick, "nlu_fallback", ("cleansing",), "how_to", ("cleansing_routine",))
+    assert facts == ["cleansing_which_cleanser"]
+
+
+def test_what_to_do_if_it_already_happened_asks_about_the_irritation() -> None:
+    facts = _facts_answered(
+        "and if that already happened to me?", "nlu_fallback", ("exfoliation",), "what_is", ("over_exfoliation",)
+    )
+    assert facts == ["exfoliation_irritation"]
+
+
+def test_a_detail_asked_beside_a_brand_is_answered() -> None:
+    text = "is the brand x vitamin c serum at 20% too strong? whats the lowest % that still works"
+    turn = Turn(text.replace("brand x", "the ordinary"), "nlu_fallback")
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+
+
+def test_a_relative_that_does_not_point_at_an_uncovered_term() -> None:
+    turn = Turn("is witch hazel ok for my pores? and what % of vitamin c is the one that works", "nlu_fallback")
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("how much muriatic acid keeps a hot tub clean?", Outcome.OUT_OF_DOMAIN),
+        ("which acids go on after a chemical peel?", Outcome.ANSWER),
+        ("freckles everywhere and pores on my nose. what's the plan of attack", Outcome.ANSWER),
+        ("how do i fix the dots on my legs? the pores look dark after i shave", Outcome.TERM_NOT_COVERED),
+    ],
+)
+def test_round_36_domain_and_broad_questions(retriever: Retriever, text: str, outcome: Outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_a_case_of_the_subject_after_an_acknowledgement_is_a_question() -> None:
+    text = "ㅇㅋ 근데 알약으로 먹어도 돼요?"
+    turn = Turn(text, "acknowledge", last_topics=("vitamin_c",), last_kind="recommendation")
+    assert assistant().respond(turn).slots.get("last_facts") == ["vitamin_c_supplements"]
+
+
+@pytest.mark.parametrize("text", ["according to what?", "based on what"])
+def test_according_to_what_asks_for_the_source(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+# ---- round 37: cases of the fixes made for it (own wordings)
+
+
+def test_a_brand_compared_beside_a_detail_no_source_gives_does_not_crash() -> None:
+    turn = Turn("is brandx 5% aha better than brandy aha toner? and how often do i use it", "nlu_fallback")
+    response = assistant().respond(turn)
+    assert response.messages and all(message.get("text") is not None for message in response.messages)
+
+
+def test_a_how_often_naming_nothing_is_asked_of_the_messages_subject(retriever: Retriever) -> None:
+    # not of the collagen mask whose phrasing shares only "how many times a week … use"
+    question = Question("and how many times a week should i be using it", background_topics=("bha",), skin_context=True)
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "aha_bha_introduce_gradually"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what is pore water pressure in clay soils?", "the bread dough formed a dry skin overnight, can i still bake it?"],
+)
+def test_round_37_other_subjects(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_morning_or_night_in_korean_asks_when() -> None:
+    facts = _facts_answered(
+        "ㅇㅋ 그럼 아침이 나아 밤이 나아?", "acknowledge", ("collagen_mask",), "frequency", ("collagen_mask_frequency",)
+    )
+    assert facts and "night" in (assistant().store.fact(facts[0]).answer.lower())
