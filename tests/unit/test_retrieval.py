@@ -1403,4 +1403,5 @@ def test_morning_or_night_in_korean_asks_when() -> None:
     facts = _facts_answered(
         "ㅇㅋ 그럼 아침이 나아 밤이 나아?", "acknowledge", ("collagen_mask",), "frequency", ("collagen_mask_frequency",)
     )
-    assert facts and "night" in (assistant().store.fact(facts[0]).answer.lower())
+    fact = assistant().store.fact(facts[0]) if facts else None
+    assert fact is not None and "night" in fact.answer.lower()
