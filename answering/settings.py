@@ -62,6 +62,7 @@ class Understand:
     reported_claim: Pattern[str]
     told_with_a_question_mark: Pattern[str]
     relation: Pattern[str]
+    translation_request: Pattern[str]
     mentioned_before: Pattern[str]
     mentioned_min_closeness: float
     korean_sentence_break: Pattern[str]
@@ -169,6 +170,7 @@ def _understand(raw: dict) -> Understand:
         reported_claim=_compiled(raw["reported_claim"]),
         told_with_a_question_mark=_compiled(raw["told_with_a_question_mark"]),
         relation=_compiled(raw["relation"]),
+        translation_request=_compiled(raw["translation_request"]),
         mentioned_before=_compiled(raw["mentioned_before"]),
         mentioned_min_closeness=float(raw["mentioned_min_closeness"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),

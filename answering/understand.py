@@ -59,8 +59,10 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     cues = settings().understand
     # "출처 문장 영어로 그대로 알려줘" asks for the original sentences, which are English anyway.
     asks_for_source = asks_for_the_source(turn.text)
+    # "이 문장 영어로 번역좀 해줘: …" asks to translate a text of its own, not to switch.
+    translates = bool(cues.translation_request.search(turn.text))
     for language, cue in cues.language_switch.items():
-        if cue.search(turn.text) and not asks_for_source:
+        if cue.search(turn.text) and not asks_for_source and not translates:
             return language, True
     if turn.requested_language in LANGUAGES:
         return turn.requested_language, False

@@ -273,3 +273,9 @@ def test_more_ways_of_asking(text: str, asked: int) -> None:
 def test_telling_with_a_question_mark_or_telling_someone_elses_question_is_no_question() -> None:
     questions = questions_in("지성이라 괜찮을 줄 알았거든요? 친구가 모공 왜 커졌냐고 하네요. 건조해서 그런가요?")[0]
     assert questions == ("건조해서 그런가요?",)
+
+
+def test_a_text_to_translate_switches_no_language() -> None:
+    turn = Turn("이 메일 영어로 번역 좀 해줘: 다음 주 회의는 취소됐습니다", "nlu_fallback")
+    assert conversation_language(turn) == ("ko", False)
+    assert conversation_language(Turn("영어로 번역해줘", "nlu_fallback")) == ("en", True)
