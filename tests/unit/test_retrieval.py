@@ -1370,7 +1370,7 @@ def test_a_case_of_the_subject_after_an_acknowledgement_is_a_question() -> None:
     assert assistant().respond(turn).slots.get("last_facts") == ["vitamin_c_supplements"]
 
 
-@pytest.mark.parametrize("text", ["according to what?", "based on what"])
+@pytest.mark.parametrize("text", ["according to what?", "based on what", "according to what exactly"])
 def test_according_to_what_asks_for_the_source(text: str) -> None:
     assert asks_for_the_source(text)
 
@@ -1405,3 +1405,7 @@ def test_morning_or_night_in_korean_asks_when() -> None:
     )
     fact = assistant().store.fact(facts[0]) if facts else None
     assert fact is not None and "night" in fact.answer.lower()
+
+
+def test_a_song_named_after_an_ingredient_is_another_subject(retriever: Retriever) -> None:
+    assert retriever.retrieve(Question("which band had the hit 'retinol' in 2003?")).outcome is Outcome.OUT_OF_DOMAIN
