@@ -447,9 +447,7 @@ class Assistant:
             for fact in self.retriever.facts_of_the_parts(said, item_fact.topics[0])
             if fact.id not in said_of and fact not in last_facts
         ]
-        best = max(parts, key=lambda fact: self.retriever.closeness(text, fact), default=None)
-        margin = settings().gather.part_over_item_margin
-        return best if best is not None and self.retriever.closeness(text, best) > floor + margin else None
+        return self._closest_above(text, parts, floor + settings().gather.part_over_item_margin, strictly=True)
 
     def _item_with_asked_detail(self, turn: Turn, item: Optional[Fact], listed: List[Fact]) -> Optional[Fact]:
         """The picked item, or the fact that gives the detail the pick asks for ("그 중에
@@ -474,12 +472,17 @@ class Assistant:
         cues = settings().understand
         if not turn.last_topics or not cues.mentioned_before.search(turn.text):
             return None
-        candidates = self.store.facts_about(list(turn.last_topics))
-        closest = self.retriever.closest_item(cues.mentioned_before.sub(" ", turn.text), candidates)
-        if closest is None:
+        pick = cues.mentioned_before.sub(" ", turn.text)
+        return self._closest_above(pick, self.store.facts_about(list(turn.last_topics)), cues.mentioned_min_closeness)
+
+    def _closest_above(self, pick: str, facts: List[Fact], floor: float, strictly: bool = False) -> Optional[Fact]:
+        """The fact closest to a pick (``Retriever.closeness``; the first of equals), when it
+        is at least ``floor`` close (``strictly``: more than that)."""
+        scored = [(self.retriever.closeness(pick, fact), fact) for fact in facts]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is None or best[0] < floor or (strictly and best[0] == floor):
             return None
-        closeness = self.retriever.closeness(cues.mentioned_before.sub(" ", turn.text), closest)
-        return closest if closeness >= cues.mentioned_min_closeness else None
+        return best[1]
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""

@@ -7,12 +7,14 @@ with the cues of ``data/answering.yml``.
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple, TypeVar
 
 from answering.settings import DetailCue, settings
 from knowledge.nlp import pipeline
 from knowledge.topics import HANGUL
 from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
+
+T = TypeVar("T")
 
 _WORDS = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
 
@@ -110,6 +112,13 @@ def _numbered_questions(text: str) -> List[str]:
     return items if all(len(item.split()) >= cues.numbered_question_min_words for item in items) else []
 
 
+def _without_the_told(asked: List[T], sentence_of: Callable[[T], str]) -> List[T]:
+    """The sentences that ask, without those that tell with a question mark ("…했거든요?") or
+    tell someone else's question ("…냐고 하네요"), when others ask."""
+    told = settings().understand.told_with_a_question_mark
+    return [item for item in asked if not told.search(sentence_of(item))] or asked
+
+
 def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     """The questions a message asks, and whether it was a long post.
 
@@ -126,8 +135,7 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     ]
     # A story with questions in it; three questions in a row ("how often…? also what %…? and
     # can i…") are a list of questions, not a post.
-    really_asked = [sentence for sentence in asked if not cues.told_with_a_question_mark.search(sentence)]
-    asked = really_asked or asked
+    asked = _without_the_told(asked, lambda sentence: sentence)
     is_post = len(text.split()) > cues.long_message_words or (len(sentences) >= 3 and 0 < len(asked) < len(sentences))
     items = _numbered_questions(text)
     if items:
@@ -150,10 +158,7 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     cues = settings().understand
     sentences = sentence_spans(text)
     asked = [(start, end) for start, end in sentences if cues.question_sentence.search(text[start:end])]
-    # ... not those that tell with a question mark, when others ask (as ``questions_in``)
-    asked = [
-        (start, end) for start, end in asked if not cues.told_with_a_question_mark.search(text[start:end])
-    ] or asked
+    asked = _without_the_told(asked, lambda span: text[span[0] : span[1]])
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 

@@ -172,6 +172,18 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("고양이 키우는데 제 얼굴 모공이 자꾸 막혀요", Outcome.ANSWER),
         ("I take vitamin c for my colds, does it do anything for my face too?", Outcome.ANSWER),
         ("is a baking soda scrub ok for blackheads?", Outcome.TERM_NOT_COVERED),
+        # rounds 34 to 39
+        ("is a walnut shell scrub too harsh for my pores?", Outcome.ANSWER),
+        ("do I thaw the aliquots before they go back in the fridge?", Outcome.OUT_OF_DOMAIN),
+        ("how do I fill the pores on an ash guitar body before lacquer?", Outcome.OUT_OF_DOMAIN),
+        ("유리창 물때 각질처럼 일어난 거 어떻게 벗겨요?", Outcome.OUT_OF_DOMAIN),
+        ("how much muriatic acid keeps a hot tub clean?", Outcome.OUT_OF_DOMAIN),
+        ("which acids go on after a chemical peel?", Outcome.ANSWER),
+        ("freckles everywhere and pores on my nose. what's the plan of attack", Outcome.ANSWER),
+        ("how do i fix the dots on my legs? the pores look dark after i shave", Outcome.TERM_NOT_COVERED),
+        ("what is pore water pressure in clay soils?", Outcome.OUT_OF_DOMAIN),
+        ("the bread dough formed a dry skin overnight, can i still bake it?", Outcome.OUT_OF_DOMAIN),
+        ("which band had the hit 'retinol' in 2003?", Outcome.OUT_OF_DOMAIN),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -1206,19 +1218,6 @@ def test_a_follow_up_about_a_thing_of_another_subject_is_not_continued(text: str
 # ---- round 34/35: cases of the mechanisms added for them (own wordings, not the held-out ones)
 
 
-@pytest.mark.parametrize(
-    "text, outcome",
-    [
-        ("is a walnut shell scrub too harsh for my pores?", Outcome.ANSWER),
-        ("do I thaw the aliquots before they go back in the fridge?", Outcome.OUT_OF_DOMAIN),
-        ("how do I fill the pores on an ash guitar body before lacquer?", Outcome.OUT_OF_DOMAIN),
-        ("유리창 물때 각질처럼 일어난 거 어떻게 벗겨요?", Outcome.OUT_OF_DOMAIN),
-    ],
-)
-def test_round_34_domain_gate(retriever: Retriever, text: str, outcome: Outcome) -> None:
-    assert retriever.retrieve(Question(text)).outcome is outcome
-
-
 def test_a_likeness_names_no_term(retriever: Retriever) -> None:
     text = "i put my AHA on twice a day like a regular toner, how many times a week is ok?"
     result = retriever.retrieve(Question(text))
@@ -1351,19 +1350,6 @@ def test_a_relative_that_does_not_point_at_an_uncovered_term() -> None:
     assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
 
 
-@pytest.mark.parametrize(
-    "text, outcome",
-    [
-        ("how much muriatic acid keeps a hot tub clean?", Outcome.OUT_OF_DOMAIN),
-        ("which acids go on after a chemical peel?", Outcome.ANSWER),
-        ("freckles everywhere and pores on my nose. what's the plan of attack", Outcome.ANSWER),
-        ("how do i fix the dots on my legs? the pores look dark after i shave", Outcome.TERM_NOT_COVERED),
-    ],
-)
-def test_round_36_domain_and_broad_questions(retriever: Retriever, text: str, outcome: Outcome) -> None:
-    assert retriever.retrieve(Question(text)).outcome is outcome
-
-
 def test_a_case_of_the_subject_after_an_acknowledgement_is_a_question() -> None:
     text = "ㅇㅋ 근데 알약으로 먹어도 돼요?"
     turn = Turn(text, "acknowledge", last_topics=("vitamin_c",), last_kind="recommendation")
@@ -1391,21 +1377,9 @@ def test_a_how_often_naming_nothing_is_asked_of_the_messages_subject(retriever: 
     assert result.fact is not None and result.fact.id == "aha_bha_introduce_gradually"
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["what is pore water pressure in clay soils?", "the bread dough formed a dry skin overnight, can i still bake it?"],
-)
-def test_round_37_other_subjects(retriever: Retriever, text: str) -> None:
-    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
-
-
 def test_morning_or_night_in_korean_asks_when() -> None:
     facts = _facts_answered(
         "ㅇㅋ 그럼 아침이 나아 밤이 나아?", "acknowledge", ("collagen_mask",), "frequency", ("collagen_mask_frequency",)
     )
     fact = assistant().store.fact(facts[0]) if facts else None
     assert fact is not None and "night" in fact.answer.lower()
-
-
-def test_a_song_named_after_an_ingredient_is_another_subject(retriever: Retriever) -> None:
-    assert retriever.retrieve(Question("which band had the hit 'retinol' in 2003?")).outcome is Outcome.OUT_OF_DOMAIN
