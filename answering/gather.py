@@ -60,6 +60,10 @@ class Question:
     # The whole message is about a thing of another subject ("판젤라틴 몇 장 넣어요? 콜라겐
     # 가루로 대신해도 돼?"), even if this question does not name it.
     another_subject: bool = False
+    # Facts that answer the message's earlier questions: a broad question after them ("so is
+    # this aging or clogging? and what should i actually be putting on my face for it") asks
+    # for another overview than theirs.
+    answered_before: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -326,6 +330,7 @@ class Retriever:
                 kind_is_cued=cued is not None,
                 named_topics=named_topics,
                 for_a_skin_type=for_a_skin_type,
+                answered_before=question.answered_before,
             )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
@@ -550,6 +555,29 @@ class Retriever:
                 if cues.comparison_joiner.match(between):
                     return mention.topic_id, term
         return None
+
+    def each_compared(self, text: str) -> List[str]:
+        """A question that sets two covered topics side by side ("whats the difference between a
+        각질팩 and a 보습팩?") as one question of each, the other's name left out; any other
+        question as it is. A broad question ("aging vs clogging, how do I tell?") stays whole:
+        an overview tells them apart; nor does one that asks how to combine them ("how should
+        i be timing the exfoliating vs the collagen masks?")."""
+        cues = settings().understand
+        if not cues.difference.search(text) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
+            return [text]
+        mentions = sorted(
+            (m for m in self.topic_matcher.mentions(text) if m.topic_id != self._settings.generic_topic),
+            key=lambda mention: mention.start,
+        )
+        for first, second in zip(mentions, mentions[1:]):
+            if self.subjects([first.topic_id]) != self.subjects([second.topic_id]) and cues.comparison_joiner.match(
+                text[first.end : second.start]
+            ):
+                return [
+                    text[: second.start] + text[second.end :],
+                    text[: first.start] + text[first.end :],
+                ]
+        return [text]
 
     def closest_item(self, text: str, facts: List[Fact], listed: Sequence[str] = ()) -> Optional[Fact]:
         """Of the last answer's items, the one a pick means ("which of those helps make
@@ -841,10 +869,12 @@ class Retriever:
         kind_is_cued: bool,
         named_topics: Sequence[str] = (),
         for_a_skin_type: bool = False,
+        answered_before: Sequence[str] = (),
     ) -> Result:
         """The best fact on ``topics`` for the kind of question; ``named_topics`` are those the
         question named itself, the rest came from the conversation or the message;
-        ``for_a_skin_type``: it asks the last question for a skin type it names."""
+        ``for_a_skin_type``: it asks the last question for a skin type it names;
+        ``answered_before``: facts an overview question should not repeat."""
         # Korean words are matched by syllable pairs (``korean_wording``): as whole words they
         # carry their particles ("모공이"), and matching those ranks by the particle.
         fillers = set(self._settings.filler_words)
@@ -928,6 +958,8 @@ class Retriever:
         named_cases = [
             fact for fact in candidates if fact.id in self._settings.special_cases and fact.id not in unasked
         ]
+        if kind == OVERVIEW_KIND:
+            candidates = [fact for fact in candidates if fact.id not in answered_before] or candidates
         if named_cases and not named_topics and not details:
             # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
             # special case asks about that case

@@ -203,7 +203,8 @@ class Assistant:
         return (
             set(self.retriever.topics_of(text)) <= generic
             and not self.retriever.uncovered_terms(text)
-            and cued_kind(text) is None
+            # "여기서 뭐 물어봐도 돼요?": the 뭐 one may ask is no what-is question
+            and cued_kind(text[: asks_to_ask.start()] + " " + text[asks_to_ask.end() :]) is None
             and not asked_details(text)
         )
 
@@ -234,8 +235,10 @@ class Assistant:
         return [message]
 
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
-        questions = understanding.questions
-        several = len(questions) > 1 or understanding.is_post
+        several = len(understanding.questions) > 1 or understanding.is_post
+        questions = tuple(
+            part for question in understanding.questions for part in self.retriever.each_compared(question)
+        )
         another_subject = self._about_another_subject(turn, understanding)
         skin_context = several and self.retriever.has_skin_words(turn.text) and not another_subject
         # The rest of the message's topics, for a question that names none; only when the
@@ -272,6 +275,7 @@ class Assistant:
                 # 같이 하고 있는데 … 순서나 날짜 어떻게 잡아요?"), unless it names another subject.
                 skin_context=skin_context or follows_on or names_a_topic_in_context,
                 another_subject=another_subject and several,
+                answered_before=tuple(r.fact.id for r in results if r.fact is not None),
             )
             results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
         decision = self._with_what_overdoing_does(

@@ -45,6 +45,7 @@ class Understand:
     named_one: Pattern[str]
     comparison: Pattern[str]
     comparison_joiner: Pattern[str]
+    difference: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
     term_set_aside: Pattern[str]
@@ -55,6 +56,8 @@ class Understand:
     scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
+    question_list_comma: Pattern[str]
+    asks_by_itself: Pattern[str]
     enumeration: Pattern[str]
     numbered_question_min_words: int
     what_to_do: Pattern[str]
@@ -153,6 +156,7 @@ def _understand(raw: dict) -> Understand:
         named_one=_compiled(raw["named_one"]),
         comparison=_compiled(raw["comparison"]),
         comparison_joiner=_compiled(raw["comparison_joiner"]),
+        difference=_compiled(raw["difference"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
         term_set_aside=_compiled(raw["term_set_aside"]),
@@ -163,6 +167,8 @@ def _understand(raw: dict) -> Understand:
         scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),
+        question_list_comma=_compiled(raw["question_list_comma"]),
+        asks_by_itself=_compiled(raw["asks_by_itself"]),
         enumeration=_compiled(raw["enumeration"]),
         numbered_question_min_words=raw["numbered_question_min_words"],
         what_to_do=_compiled(raw["what_to_do"]),

@@ -146,8 +146,23 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
         chosen = asked if len(asked) >= 2 else [text.strip()]
     questions: List[str] = []
     for sentence in chosen:
-        questions += [part.strip() for part in cues.question_joiner.split(sentence) if part and part.strip()]
+        for part in cues.question_joiner.split(sentence):
+            questions += _listed_questions(part.strip()) if part else []
     return tuple(question for question in dict.fromkeys(questions) if any(ch.isalnum() for ch in question)), is_post
+
+
+def _listed_questions(text: str) -> List[str]:
+    """A comma-separated list of questions as its questions: each piece that asks by itself
+    ends at its comma; the rest stays with the piece before it."""
+    cues = settings().understand
+    pieces: List[str] = []
+    start = 0
+    for comma in cues.question_list_comma.finditer(text):
+        if cues.asks_by_itself.search(text[start : comma.start()]):
+            pieces.append(text[start : comma.start()].strip())
+            start = comma.end()
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 @lru_cache(maxsize=256)

@@ -56,7 +56,8 @@ REPLY_KINDS = {
     "out_of_scope": ["out_of_scope"],
     "referral": ["referral_soon", "referral_urgent"],
     "source_quote": ["source_quote_intro"],
-    "greeting": ["greet"],
+    # The bot introducing itself: a greeting, what it can do, that it is a bot.
+    "greeting": ["greet", "capabilities", "iamabot"],
 }
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN = re.compile(r"[A-Za-z]")

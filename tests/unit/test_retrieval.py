@@ -9,7 +9,7 @@ import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Result, Retriever
-from answering.understand import Turn, asks_for_the_source, cued_kind, questions_in
+from answering.understand import Turn, asked_details, asks_for_the_source, cued_kind, questions_in
 
 
 @pytest.mark.parametrize(
@@ -514,7 +514,12 @@ def test_a_numbered_post_is_answered_in_its_order() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, reply", [("하이요~ 모공 질문 좀 해도 돼요?", "greet"), ("모공 질문 하나 해도 돼요?", "capabilities")]
+    "text, reply",
+    [
+        ("하이요~ 모공 질문 좀 해도 돼요?", "greet"),
+        ("모공 질문 하나 해도 돼요?", "capabilities"),
+        ("아무거나 물어봐도 되나요?", "capabilities"),
+    ],
 )
 def test_asking_whether_one_may_ask_is_small_talk(text: str, reply: str) -> None:
     response = assistant().respond(Turn(text, "nlu_fallback"))
@@ -1383,3 +1388,50 @@ def test_morning_or_night_in_korean_asks_when() -> None:
     )
     fact = assistant().store.fact(facts[0]) if facts else None
     assert fact is not None and "night" in fact.answer.lower()
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("보습팩이랑 각질팩 뭐가 달라요?", ["moisturizing_pack_what_is", "exfoliating_pack_what_is"]),
+        ("retinol vs vitamin c, what's the difference", ["retinol_what_is", "vitamin_c_what_is"]),
+        # told apart by the overview, not one fact of each
+        ("what's the difference between clogged and sagging pores", ["overview_aging_or_clogging"]),
+    ],
+)
+def test_two_topics_set_side_by_side_are_answered_one_each(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == facts
+
+
+def test_timing_two_topics_is_one_question_of_how_to_combine_them() -> None:
+    assert assistant().retriever.each_compared("timing my exfoliant vs my collagen mask?") == [
+        "timing my exfoliant vs my collagen mask?"
+    ]
+
+
+def test_a_broad_question_after_an_overview_gets_another_overview() -> None:
+    text = (
+        "my pores look stretched and my skin is dry. is it ageing or clogging? "
+        "and what should i be putting on my face for it"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts[0] == "overview_aging_or_clogging" and len(set(facts)) == 2
+
+
+def test_a_question_about_the_results_of_an_uncovered_treatment_is_about_that_treatment() -> None:
+    response = assistant().respond(Turn("is a hydrafacial good for pores or do the results fade fast", "nlu_fallback"))
+    assert "last_facts" not in response.slots
+    assert response.messages[0]["text"].startswith("My sources don't cover")
+
+
+@pytest.mark.parametrize(
+    "text, detail",
+    [("how much is a pore laser session in seoul?", "detail_price"), ("보습팩 먼저예요?", "detail_sequence")],
+)
+def test_more_ways_to_ask_a_detail(text: str, detail: str) -> None:
+    assert [cue.reply for cue in asked_details(text)] == [detail]
+
+
+def test_keratosis_pilaris_is_a_term_the_sources_do_not_cover(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("팔에 모공각화증 어떻게 없애요?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED

@@ -279,3 +279,49 @@ def test_a_text_to_translate_switches_no_language() -> None:
     turn = Turn("이 메일 영어로 번역 좀 해줘: 다음 주 회의는 취소됐습니다", "nlu_fallback")
     assert conversation_language(turn) == ("ko", False)
     assert conversation_language(Turn("영어로 번역해줘", "nlu_fallback")) == ("en", True)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("could you put that in english for my mum?", "en"), ("can u repeat it in korean pls", "ko")],
+)
+def test_asking_to_have_the_answer_said_in_a_language_switches(text: str, language: str) -> None:
+    assert conversation_language(Turn(text, "nlu_fallback", language_slot="ko")) == (language, True)
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        (
+            "two things: how do pores get clogged, what cleanser is best, and how often should i use a pack",
+            ("two things: how do pores get clogged", "what cleanser is best", "how often should i use a pack"),
+        ),
+        ("for dry skin, which cleanser should i pick?", ("for dry skin, which cleanser should i pick?",)),
+        ("when i exfoliate, how long should i wait before a mask?", None),
+    ],
+)
+def test_a_comma_list_of_questions_is_split_where_each_asks_by_itself(text: str, questions) -> None:
+    assert questions_in(text)[0] == (questions or (text,))
+
+
+def test_a_hesitant_word_with_a_question_mark_is_no_question() -> None:
+    text = "i was shaving and saw my nose pores are kinda... huge? they look like craters. what causes that?"
+    assert questions_in(text)[0] == ("what causes that?",)
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("is vitamin c any good? i started taking it last week does that help at all", 2),
+        ("생활 습관이 모공에 영향 있나요? 특히 야근하는 거요", 2),
+    ],
+)
+def test_a_question_without_its_mark_or_as_an_especially_is_a_question(text: str, asked: int) -> None:
+    assert len(questions_in(text)[0]) == asked
+
+
+@pytest.mark.parametrize(
+    "text", ["모공이 타고난 거면 포기하는 게 맞아요?", "should i just give up on my pores at this point"]
+)
+def test_asking_whether_to_give_up_is_a_broad_question(text: str) -> None:
+    assert cued_kind(text) == "overview"
