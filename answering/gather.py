@@ -206,7 +206,13 @@ class Retriever:
             broad_why = self.store.fact(self._settings.broad_cause_fact)
             if broad_why is not None:
                 return self._answer_with(broad_why, question.text, kind, reason="a broad why")
-        if borrowed and question.background_topics:
+        # ... but "are the pills even worth it" after a story about vitamin C tablets names a
+        # case of the story's topic (vitamin C supplements), whatever a phrasing says of worth
+        if (
+            borrowed
+            and question.background_topics
+            and not self._names_a_case_of(question.text, question.background_topics)
+        ):
             own = self._worded_as(question.text)
             if own is not None:
                 # "…how can my skin be oily and dry at the same time??" at the end of a post
@@ -798,6 +804,13 @@ class Retriever:
         things = [word for word in words if not word.endswith(self._settings.korean_likeness)]
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()
         return any(word.startswith(skin) for word in things for skin in everyday_words)
+
+    def _names_a_case_of(self, text: str, topics: Sequence[str]) -> bool:
+        """Whether ``text`` names the special case of a fact on ``topics`` (``special_cases``)."""
+        named = [
+            self.store.fact(fact_id) for fact_id, case in self._settings.special_cases.items() if case.search(text)
+        ]
+        return any(fact is not None and set(fact.topics) & set(topics) for fact in named)
 
     def _worded_as(self, text: str) -> Optional[Fact]:
         """The fact that a question naming no topic asks about in other words: one of its

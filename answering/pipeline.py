@@ -493,6 +493,8 @@ class Assistant:
         remainder = turn.text
         for cue in settings().understand.language_switch.values():
             remainder = cue.sub(" ", remainder)
+        # ("can u say that in english pls? my bf doesnt read korean": the language is no topic)
+        remainder = settings().understand.language_names.sub(" ", remainder)
         return bool(self.retriever.topics_of(remainder))
 
 

@@ -30,6 +30,7 @@ class Understand:
     small_talk_max_words: int
     asks_to_ask: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
+    language_names: Pattern[str]
     keep_language_max_words: int
     source_request: Pattern[str]
     source_words: Pattern[str]
@@ -141,6 +142,7 @@ def _understand(raw: dict) -> Understand:
         small_talk_max_words=raw["small_talk_max_words"],
         asks_to_ask=_compiled(raw["asks_to_ask"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
+        language_names=_compiled(raw["language_names"]),
         keep_language_max_words=raw["keep_language_max_words"],
         source_request=_compiled(raw["source_request"]),
         source_words=_compiled(raw["source_words"]),

@@ -184,6 +184,8 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("what is pore water pressure in clay soils?", Outcome.OUT_OF_DOMAIN),
         ("the bread dough formed a dry skin overnight, can i still bake it?", Outcome.OUT_OF_DOMAIN),
         ("which band had the hit 'retinol' in 2003?", Outcome.OUT_OF_DOMAIN),
+        ("the skin on my old drum is sagging, how do i tighten it up", Outcome.OUT_OF_DOMAIN),
+        ("tambourine skin got loose and floppy, fix?", Outcome.OUT_OF_DOMAIN),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -1435,3 +1437,27 @@ def test_more_ways_to_ask_a_detail(text: str, detail: str) -> None:
 def test_keratosis_pilaris_is_a_term_the_sources_do_not_cover(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("팔에 모공각화증 어떻게 없애요?"))
     assert result.outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_the_name_of_a_language_beside_a_switch_is_no_topic() -> None:
+    assert not assistant()._asks_more_than_switching(
+        Turn("could you put it in english? my mum doesn't read korean", "nlu_fallback")
+    )
+
+
+def test_a_question_naming_a_case_of_the_storys_topic_is_not_read_by_wording_alone() -> None:
+    text = (
+        "i am 30 and my pores look big. i heard vitamin c builds collagen so i bought vitamin c tablets "
+        "and a serum. are the tablets even worth it?"
+    )
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "vitamin_c_supplements"
+
+
+def test_a_brand_the_sources_do_not_name_is_an_uncovered_term(retriever: Retriever) -> None:
+    assert retriever.uncovered_terms("is skinceuticals worth it for pores?") == ["skinceuticals"]
+
+
+def test_how_many_sessions_after_an_uncovered_treatment_is_about_that_treatment() -> None:
+    text = "is fraxel worth it for big pores? how many sessions before it works"
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert "last_facts" not in response.slots

@@ -325,3 +325,36 @@ def test_a_question_without_its_mark_or_as_an_especially_is_a_question(text: str
 )
 def test_asking_whether_to_give_up_is_a_broad_question(text: str) -> None:
     assert cued_kind(text) == "overview"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("my stretched pores, can they even be fixed?", "overview"),
+        ("얼마나 줄여야 돼요?", "frequency"),
+        ("how much should i cut back?", "frequency"),
+        ("레티놀은 왜 좋은 거예요?", "what_is"),
+        ("why is retinol so recommended?", "what_is"),
+    ],
+)
+def test_ways_to_ask_whether_it_can_be_fixed_how_far_to_cut_back_and_why_it_is_good(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+def test_a_belief_denied_with_question_marks_is_told() -> None:
+    text = "my pores got huge after moving. im 24 so i dont think its age?? does the weather matter for pores?"
+    assert questions_in(text)[0] == ("does the weather matter for pores?",)
+
+
+def test_a_korean_question_joined_by_hago_and_a_comma_is_two() -> None:
+    questions = questions_in("각질팩 처음이에요. 어떤 걸 주의해야 하고, 며칠에 한 번 하면 돼요?")[0]
+    assert len(questions) == 2 and questions[0].endswith("주의해야 하고")
+
+
+@pytest.mark.parametrize("text", ["이거랑 같이 하면 좋은 거 있어요?", "what pairs well with it?"])
+def test_asking_what_goes_with_it_asks_what_the_sources_pair_it_with(text: str) -> None:
+    assert [cue.reply for cue in asked_details(text)] == ["detail_pairing"]
+
+
+def test_asking_for_other_ingredients_to_use_with_it_is_no_pairing() -> None:
+    assert asked_details("비타민씨 말고 같이 쓰면 좋은 성분 있어요?") == []
