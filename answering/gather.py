@@ -192,6 +192,15 @@ class Retriever:
         generic_only = bool(topics) and set(topics) <= {self._settings.generic_topic} and not unknown
         if generic_only and not question.context_topics and settings().understand.what_to_do.search(question.text):
             kind = OVERVIEW_KIND  # "my nose pores r massive what do i do 😭": what to do about pores at all
+        causes = set(self._settings.broad_cause_topics) | set(self._settings.relation_cause_topics)
+        if (
+            settings().understand.other_causes.search(question.text)
+            and set(topics or question.background_topics) <= causes
+        ):
+            # "그냥 피지 많아서 그런거예요?? 다른 이유도 있나여": one cause named, the others asked
+            broad_why = self.store.fact(self._settings.broad_cause_fact)
+            if broad_why is not None:
+                return self._answer_with(broad_why, question.text, "cause", reason="other causes")
         if (
             cued == "cause"
             and topics

@@ -36,6 +36,8 @@ INTENT_KINDS = {
     "ask_recommendation": "recommendation",
 }
 FALLBACK_INTENT = "nlu_fallback"
+# "english please, thanks": a switch thanked for or agreed to is only a switch.
+SWITCH_ALONE_INTENTS = ("thank", "acknowledge", "goodbye")
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
@@ -81,6 +83,9 @@ class Assistant:
             ), "button"
         if understanding.switched_language and not self._asks_more_than_switching(turn):
             switched = [compose.text_only("language_switched", language)]
+            beside = self._small_talk_beside_the_switch(turn)
+            if beside is not None:
+                return Response(switched + self._small_talk(beside, language)), "language switch and small talk"
             if last_facts:
                 again = self._answer(
                     turn,
@@ -487,6 +492,18 @@ class Assistant:
         if best is None or best[0] < floor or (strictly and best[0] == floor):
             return None
         return best[1]
+
+    def _small_talk_beside_the_switch(self, turn: Turn) -> Optional[str]:
+        """The small-talk reply a switch asks for too ("Can you reply in English from now on?
+        What can you help me with?"): the NLU's small talk of a message with more words than
+        the switch's own (not "english please", which the NLU may call anything)."""
+        reply = settings().understand.small_talk.get(turn.intent)
+        if reply is None or turn.intent in SWITCH_ALONE_INTENTS:
+            return None
+        remainder = turn.text
+        for cue in settings().understand.language_switch.values():
+            remainder = cue.sub(" ", remainder)
+        return reply if len(remainder.split()) >= settings().understand.small_talk_beside_switch_min_words else None
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""

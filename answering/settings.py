@@ -31,7 +31,9 @@ class Understand:
     asks_to_ask: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
     language_names: Pattern[str]
+    other_causes: Pattern[str]
     keep_language_max_words: int
+    small_talk_beside_switch_min_words: int
     source_request: Pattern[str]
     source_words: Pattern[str]
     source_pointers: Pattern[str]
@@ -143,7 +145,9 @@ def _understand(raw: dict) -> Understand:
         asks_to_ask=_compiled(raw["asks_to_ask"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         language_names=_compiled(raw["language_names"]),
+        other_causes=_compiled(raw["other_causes"]),
         keep_language_max_words=raw["keep_language_max_words"],
+        small_talk_beside_switch_min_words=raw["small_talk_beside_switch_min_words"],
         source_request=_compiled(raw["source_request"]),
         source_words=_compiled(raw["source_words"]),
         source_pointers=_compiled(raw["source_pointers"]),

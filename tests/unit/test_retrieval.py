@@ -186,6 +186,9 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("which band had the hit 'retinol' in 2003?", Outcome.OUT_OF_DOMAIN),
         ("the skin on my old drum is sagging, how do i tighten it up", Outcome.OUT_OF_DOMAIN),
         ("tambourine skin got loose and floppy, fix?", Outcome.OUT_OF_DOMAIN),
+        ("which pore size sponge keeps baby shrimp out of the filter?", Outcome.OUT_OF_DOMAIN),
+        ("do i need a 30 micron or 50 micron pore filter for my pond pump", Outcome.OUT_OF_DOMAIN),
+        ("eating cheese and other dairy all day, will my pores get bigger?", Outcome.TERM_NOT_COVERED),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -1461,3 +1464,21 @@ def test_how_many_sessions_after_an_uncovered_treatment_is_about_that_treatment(
     text = "is fraxel worth it for big pores? how many sessions before it works"
     response = assistant().respond(Turn(text, "nlu_fallback"))
     assert "last_facts" not in response.slots
+
+
+@pytest.mark.parametrize("text", ["tell me a joke about pores", "모공으로 삼행시 하나 해줘"])
+def test_a_joke_or_a_poem_about_pores_is_no_pore_question(text: str) -> None:
+    assert "last_facts" not in assistant().respond(Turn(text, "nlu_fallback")).slots
+
+
+def test_a_switch_that_also_asks_what_the_bot_does_gets_both() -> None:
+    response = assistant().respond(Turn("answer in english please. what do you help with?", "ask_capabilities"))
+    assert [message["text"] for message in response.messages] == [
+        texts.say("language_switched", "en"),
+        texts.say("capabilities", "en"),
+    ]
+
+
+def test_asking_for_the_other_causes_beside_one_gets_every_cause() -> None:
+    text = "모공 커 보이는 게 건조해서 그런 건가요? 다른 원인도 있어요?"
+    assert "overview_pore_causes" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]

@@ -358,3 +358,18 @@ def test_asking_what_goes_with_it_asks_what_the_sources_pair_it_with(text: str) 
 
 def test_asking_for_other_ingredients_to_use_with_it_is_no_pairing() -> None:
     assert asked_details("비타민씨 말고 같이 쓰면 좋은 성분 있어요?") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my nose pores is very big, what i can do for them?", "if its aging, what am i supposed to use then"],
+)
+def test_more_broad_questions(text: str) -> None:
+    assert cued_kind(text) == "overview"
+
+
+@pytest.mark.parametrize(
+    "text", ["which spots should i focus on", "where should i concentrate", "어디 모공을 보면 돼요?"]
+)
+def test_more_ways_to_ask_where(text: str) -> None:
+    assert "detail_location" in [cue.reply for cue in asked_details(text)]
