@@ -220,7 +220,7 @@ class Retriever:
         if (
             borrowed
             and question.background_topics
-            and not self._names_a_case_of(question.text, question.background_topics)
+            and self.named_case(question.text, question.background_topics) is None
         ):
             own = self._worded_as(question.text)
             if own is not None:
@@ -814,12 +814,13 @@ class Retriever:
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()
         return any(word.startswith(skin) for word in things for skin in everyday_words)
 
-    def _names_a_case_of(self, text: str, topics: Sequence[str]) -> bool:
-        """Whether ``text`` names the special case of a fact on ``topics`` (``special_cases``)."""
+    def named_case(self, text: str, topics: Sequence[str]) -> Optional[Fact]:
+        """The fact on ``topics`` whose special case ``text`` names (``special_cases``: "영양제로
+        먹어도" of vitamin C is its supplements)."""
         named = [
             self.store.fact(fact_id) for fact_id, case in self._settings.special_cases.items() if case.search(text)
         ]
-        return any(fact is not None and set(fact.topics) & set(topics) for fact in named)
+        return next((fact for fact in named if fact is not None and set(fact.topics) & set(topics)), None)
 
     def _worded_as(self, text: str) -> Optional[Fact]:
         """The fact that a question naming no topic asks about in other words: one of its

@@ -105,6 +105,9 @@ class Assistant:
         if understanding.ordinal and understanding.ordinal != "last" and int(understanding.ordinal) > len(listed) > 0:
             return Response(compose.no_such_item(listed, language)), "no such item in the last answer"
         item = self._item_with_asked_detail(turn, self._chosen_item(turn, understanding, last_facts), listed)
+        if item is not None and not asked_details(turn.text):
+            # "그 중에 첫번째꺼는 영양제로 먹어도 효과 똑같아?": the item's case the pick names
+            item = self.retriever.named_case(turn.text, item.topics[:1]) or item
         if item is not None:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language

@@ -1482,3 +1482,26 @@ def test_a_switch_that_also_asks_what_the_bot_does_gets_both() -> None:
 def test_asking_for_the_other_causes_beside_one_gets_every_cause() -> None:
     text = "모공 커 보이는 게 건조해서 그런 건가요? 다른 원인도 있어요?"
     assert "overview_pore_causes" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_asking_what_questions_it_takes_asks_what_the_bot_can_do() -> None:
+    response = assistant().respond(Turn("무슨 질문까지 받아줘요?", "nlu_fallback"))
+    assert response.messages[0]["text"] == texts.say("capabilities", "ko")
+
+
+def test_mfds_certification_is_asked_of_collagen_and_dermaplaning_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("does the mfds certified label on korean masks mean anything"))
+    assert result.fact is not None and result.fact.id == "collagen_mask_mfds"
+    assert retriever.uncovered_terms("can i dermaplane the same week?") == ["dermaplane"]
+
+
+def test_a_pick_that_names_a_case_of_its_item_gets_that_case() -> None:
+    # after the anti-aging ingredients (vitamin C first), its case "as a pill"
+    turn = Turn(
+        "the first one, can i just take it as a pill?",
+        "nlu_fallback",
+        last_facts=("tighten_loose_pores",),
+        last_topics=("sagging_pores",),
+        last_kind="recommendation",
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_supplements"]

@@ -373,3 +373,13 @@ def test_more_broad_questions(text: str) -> None:
 )
 def test_more_ways_to_ask_where(text: str) -> None:
     assert "detail_location" in [cue.reply for cue in asked_details(text)]
+
+
+def test_more_ways_to_ask_for_english_the_source_and_the_bot() -> None:
+    assert conversation_language(Turn("영어로 요약해줄래?", "nlu_fallback", language_slot="ko")) == ("en", True)
+    assert asks_for_the_source("proof? sounds fake")
+    assert questions_in("two qs: what causes big pores, what should i use on them")[0] == (
+        "two qs: what causes big pores",
+        "what should i use on them",
+    )
+    assert cued_kind("best anti aging products for pores?") == "overview"
