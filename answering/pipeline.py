@@ -112,6 +112,11 @@ class Assistant:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[item], topics=list(item.topics)), language
             ), "item of the last answer"
+        explained = self._explained_by_the_last_answer(turn, last_facts)
+        if explained is not None:
+            return self._answer(
+                turn, Decision(Reply.ANSWER, facts=[explained], topics=list(explained.topics)), language
+            ), "the last answer says why"
         mentioned = self._mentioned_before(turn)
         if mentioned is not None:
             return self._answer(
@@ -476,6 +481,14 @@ class Assistant:
             return closest
         result = self.retriever.retrieve(Question(text=turn.text, entity_values=item.topics[:1], skin_context=True))
         return result.fact if result.outcome is Outcome.ANSWER and result.fact is not None else item
+
+    def _explained_by_the_last_answer(self, turn: Turn, last_facts: List[Fact]) -> Optional[Fact]:
+        """For a bare "why?" ("why those ones and not the others", "왜요?"), the last answer's
+        fact that gives a cause ("sebaceous follicles clog easily: their hair is short…"): its
+        answer is the why asked for, where another fact of its topic would change the subject."""
+        if not settings().understand.bare_why.search(turn.text):
+            return None
+        return next((fact for fact in last_facts if "cause" in fact.kinds), None)
 
     def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
         """The fact of the conversation's subject that says what a follow-up says was mentioned

@@ -32,6 +32,7 @@ class Understand:
     language_switch: Dict[str, Pattern[str]]
     language_names: Pattern[str]
     other_causes: Pattern[str]
+    bare_why: Pattern[str]
     keep_language_max_words: int
     small_talk_beside_switch_min_words: int
     source_request: Pattern[str]
@@ -146,6 +147,7 @@ def _understand(raw: dict) -> Understand:
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         language_names=_compiled(raw["language_names"]),
         other_causes=_compiled(raw["other_causes"]),
+        bare_why=_compiled(raw["bare_why"]),
         keep_language_max_words=raw["keep_language_max_words"],
         small_talk_beside_switch_min_words=raw["small_talk_beside_switch_min_words"],
         source_request=_compiled(raw["source_request"]),

@@ -188,6 +188,7 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("tambourine skin got loose and floppy, fix?", Outcome.OUT_OF_DOMAIN),
         ("which pore size sponge keeps baby shrimp out of the filter?", Outcome.OUT_OF_DOMAIN),
         ("do i need a 30 micron or 50 micron pore filter for my pond pump", Outcome.OUT_OF_DOMAIN),
+        ("my leather coat got dry and cracked at the elbows, how do i moisturize it", Outcome.OUT_OF_DOMAIN),
         ("eating cheese and other dairy all day, will my pores get bigger?", Outcome.TERM_NOT_COVERED),
     ],
 )
@@ -1505,3 +1506,19 @@ def test_a_pick_that_names_a_case_of_its_item_gets_that_case() -> None:
         last_kind="recommendation",
     )
     assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_supplements"]
+
+
+@pytest.mark.parametrize("text", ["why?", "how come", "근데 왜요?"])
+def test_a_bare_why_after_an_answer_that_gives_a_cause_is_that_answer(text: str) -> None:
+    turn = Turn(
+        text,
+        "nlu_fallback",
+        last_facts=("clogged_pores_which_clog",),
+        last_topics=("clogged_pores",),
+        last_kind="cause",
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["clogged_pores_which_clog"]
+
+
+def test_a_message_opening_with_proof_asks_for_the_source() -> None:
+    assert asks_for_the_source("proof?? my sister says daily is fine")
