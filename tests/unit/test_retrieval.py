@@ -189,6 +189,8 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("which pore size sponge keeps baby shrimp out of the filter?", Outcome.OUT_OF_DOMAIN),
         ("do i need a 30 micron or 50 micron pore filter for my pond pump", Outcome.OUT_OF_DOMAIN),
         ("my leather coat got dry and cracked at the elbows, how do i moisturize it", Outcome.OUT_OF_DOMAIN),
+        ("how do i get crispy skin on a roast turkey", Outcome.OUT_OF_DOMAIN),
+        ("a rock has pore volume 30 cm3 and bulk volume 200 cm3, what is its porosity", Outcome.OUT_OF_DOMAIN),
         ("eating cheese and other dairy all day, will my pores get bigger?", Outcome.TERM_NOT_COVERED),
     ],
 )
@@ -1522,3 +1524,9 @@ def test_a_bare_why_after_an_answer_that_gives_a_cause_is_that_answer(text: str)
 
 def test_a_message_opening_with_proof_asks_for_the_source() -> None:
     assert asks_for_the_source("proof?? my sister says daily is fine")
+
+
+def test_more_ways_to_ask_for_the_lines_and_the_count() -> None:
+    assert asks_for_the_source("could you paste the exact lines from the doc?")
+    facts = assistant().respond(Turn("모공이 얼굴에 20만 개나 있다는 게 진짜예요?", "nlu_fallback")).slots["last_facts"]
+    assert facts == ["pores_count_on_face"]
