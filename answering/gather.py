@@ -193,10 +193,8 @@ class Retriever:
         if generic_only and not question.context_topics and settings().understand.what_to_do.search(question.text):
             kind = OVERVIEW_KIND  # "my nose pores r massive what do i do 😭": what to do about pores at all
         causes = set(self._settings.broad_cause_topics) | set(self._settings.relation_cause_topics)
-        if (
-            settings().understand.other_causes.search(question.text)
-            and set(topics or question.background_topics) <= causes
-        ):
+        named_causes = set(topics or question.background_topics or question.context_topics)
+        if settings().understand.other_causes.search(question.text) and named_causes and named_causes <= causes:
             # "그냥 피지 많아서 그런거예요?? 다른 이유도 있나여": one cause named, the others asked
             broad_why = self.store.fact(self._settings.broad_cause_fact)
             if broad_why is not None:
@@ -815,11 +813,9 @@ class Retriever:
         return any(word.startswith(skin) for word in things for skin in everyday_words)
 
     def named_case(self, text: str, topics: Sequence[str]) -> Optional[Fact]:
-        """The fact on ``topics`` whose special case ``text`` names (``special_cases``: "영양제로
-        먹어도" of vitamin C is its supplements)."""
-        named = [
-            self.store.fact(fact_id) for fact_id, case in self._settings.special_cases.items() if case.search(text)
-        ]
+        """The fact on ``topics`` whose case ``text`` names outright (``named_cases``: "영양제로
+        먹어도" of vitamin C is its supplements; not "does it take long?")."""
+        named = [self.store.fact(fact_id) for fact_id, case in self._settings.named_cases.items() if case.search(text)]
         return next((fact for fact in named if fact is not None and set(fact.topics) & set(topics)), None)
 
     def _worded_as(self, text: str) -> Optional[Fact]:

@@ -513,22 +513,29 @@ class Assistant:
         """The small-talk reply a switch asks for too ("Can you reply in English from now on?
         What can you help me with?"): the NLU's small talk of a message with more words than
         the switch's own (not "english please", which the NLU may call anything)."""
-        reply = settings().understand.small_talk.get(turn.intent)
+        cues = settings().understand
+        reply = cues.small_talk.get(turn.intent)
         if reply is None or turn.intent in SWITCH_ALONE_INTENTS:
             return None
-        remainder = turn.text
-        for cue in settings().understand.language_switch.values():
-            remainder = cue.sub(" ", remainder)
-        return reply if len(remainder.split()) >= settings().understand.small_talk_beside_switch_min_words else None
+        remainder = _without_the_switch(turn.text)
+        # ... not one that points at the last answer ("방금 거 영어로 말해줄 수 있어요?": that answer again)
+        asks_by_itself = bool(cues.question_sentence.search(remainder)) and not cues.points_at_the_last_answer.search(
+            remainder
+        )
+        return reply if asks_by_itself and len(remainder.split()) >= cues.small_talk_beside_switch_min_words else None
 
     def _asks_more_than_switching(self, turn: Turn) -> bool:
         """ "영어로 말해줘" only switches; "in English: how often should I exfoliate?" asks too."""
-        remainder = turn.text
-        for cue in settings().understand.language_switch.values():
-            remainder = cue.sub(" ", remainder)
         # ("can u say that in english pls? my bf doesnt read korean": the language is no topic)
-        remainder = settings().understand.language_names.sub(" ", remainder)
+        remainder = settings().understand.language_names.sub(" ", _without_the_switch(turn.text))
         return bool(self.retriever.topics_of(remainder))
+
+
+def _without_the_switch(text: str) -> str:
+    """The message without its request to switch language."""
+    for cue in settings().understand.language_switch.values():
+        text = cue.sub(" ", text)
+    return text
 
 
 def _bullets(fact: Fact) -> List[str]:

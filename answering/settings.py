@@ -35,6 +35,7 @@ class Understand:
     bare_why: Pattern[str]
     keep_language_max_words: int
     small_talk_beside_switch_min_words: int
+    points_at_the_last_answer: Pattern[str]
     source_request: Pattern[str]
     source_words: Pattern[str]
     source_pointers: Pattern[str]
@@ -129,6 +130,7 @@ class Gather:
     skin_types: Tuple[str, ...]
     detail_from_broader_topics: Tuple[str, ...]
     special_cases: Dict[str, Pattern[str]]
+    named_cases: Dict[str, Pattern[str]]
     weights: Dict[str, float]
 
 
@@ -150,6 +152,7 @@ def _understand(raw: dict) -> Understand:
         bare_why=_compiled(raw["bare_why"]),
         keep_language_max_words=raw["keep_language_max_words"],
         small_talk_beside_switch_min_words=raw["small_talk_beside_switch_min_words"],
+        points_at_the_last_answer=_compiled(raw["points_at_the_last_answer"]),
         source_request=_compiled(raw["source_request"]),
         source_words=_compiled(raw["source_words"]),
         source_pointers=_compiled(raw["source_pointers"]),
@@ -213,6 +216,7 @@ def settings() -> Settings:
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
+    gather["named_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["named_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
     gather["not_terms"] = _compiled(gather["not_terms"])
     gather["list_part"] = _compiled(gather["list_part"])

@@ -1530,3 +1530,34 @@ def test_more_ways_to_ask_for_the_lines_and_the_count() -> None:
     assert asks_for_the_source("could you paste the exact lines from the doc?")
     facts = assistant().respond(Turn("모공이 얼굴에 20만 개나 있다는 게 진짜예요?", "nlu_fallback")).slots["last_facts"]
     assert facts == ["pores_count_on_face"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is chicken skin and does it clog pores?",
+        "crispy skin after the peel, what should i put on?",
+        "does eating salmon help my pores?",
+        "how many microns is a pore?",
+        "apply a thin coat of sunscreen over the serum?",
+        "how do I get smooth peach skin with no visible pores?",
+    ],
+)
+def test_words_of_other_subjects_said_of_skin_keep_it_a_skin_question(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is not Outcome.OUT_OF_DOMAIN
+
+
+def test_a_pick_asking_how_long_is_no_case_of_its_item() -> None:
+    turn = Turn(
+        "the first one, does it take long?",
+        "nlu_fallback",
+        last_facts=("tighten_loose_pores",),
+        last_topics=("sagging_pores",),
+        last_kind="recommendation",
+    )
+    assert assistant().respond(turn).slots.get("last_facts") != ["vitamin_c_supplements"]
+
+
+def test_a_switch_that_points_at_the_last_answer_repeats_it() -> None:
+    turn = Turn("방금 거 영어로 말해줄 수 있어요?", "ask_capabilities", last_facts=("exfoliation_frequency",))
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_frequency"]
