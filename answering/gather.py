@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
@@ -196,9 +196,9 @@ class Retriever:
         named_causes = set(topics or question.background_topics or question.context_topics)
         if settings().understand.other_causes.search(question.text) and named_causes and named_causes <= causes:
             # "그냥 피지 많아서 그런거예요?? 다른 이유도 있나여": one cause named, the others asked
-            broad_why = self.store.fact(self._settings.broad_cause_fact)
-            if broad_why is not None:
-                return self._answer_with(broad_why, question.text, "cause", reason="other causes")
+            every_cause = self._with_every_cause(question.text, "cause", reason="other causes")
+            if every_cause is not None:
+                return every_cause
         if (
             cued == "cause"
             and topics
@@ -210,9 +210,9 @@ class Retriever:
         ):
             # "what makes pores look big in the first place": every cause, not the one whose
             # phrasing shares "look big" (dryness)
-            broad_why = self.store.fact(self._settings.broad_cause_fact)
-            if broad_why is not None:
-                return self._answer_with(broad_why, question.text, kind, reason="a broad why")
+            every_cause = self._with_every_cause(question.text, kind, reason="a broad why")
+            if every_cause is not None:
+                return every_cause
         # ... but "are the pills even worth it" after a story about vitamin C tablets names a
         # case of the story's topic (vitamin C supplements), whatever a phrasing says of worth
         if (
@@ -812,11 +812,20 @@ class Retriever:
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()
         return any(word.startswith(skin) for word in things for skin in everyday_words)
 
-    def named_case(self, text: str, topics: Sequence[str]) -> Optional[Fact]:
-        """The fact on ``topics`` whose case ``text`` names outright (``named_cases``: "영양제로
-        먹어도" of vitamin C is its supplements; not "does it take long?")."""
-        named = [self.store.fact(fact_id) for fact_id, case in self._settings.named_cases.items() if case.search(text)]
+    def named_case(
+        self, text: str, topics: Sequence[str], cases: Optional[Mapping[str, Pattern[str]]] = None
+    ) -> Optional[Fact]:
+        """The fact on ``topics`` whose case ``text`` names: by default outright (``named_cases``:
+        "영양제로 먹어도" of vitamin C is its supplements; not "does it take long?"), or by the
+        looser ``cases`` given (``special_cases``)."""
+        chosen = self._settings.named_cases if cases is None else cases
+        named = [self.store.fact(fact_id) for fact_id, case in chosen.items() if case.search(text)]
         return next((fact for fact in named if fact is not None and set(fact.topics) & set(topics)), None)
+
+    def _with_every_cause(self, text: str, kind: Optional[str], reason: str) -> Optional[Result]:
+        """The answer with every cause the sources give (``broad_cause_fact``), if the store has it."""
+        every_cause = self.store.fact(self._settings.broad_cause_fact)
+        return None if every_cause is None else self._answer_with(every_cause, text, kind, reason=reason)
 
     def _worded_as(self, text: str) -> Optional[Fact]:
         """The fact that a question naming no topic asks about in other words: one of its

@@ -185,11 +185,7 @@ class Assistant:
             word.isascii() for word in self.retriever.foreign_words(turn.text)
         ):
             return False
-        cases = settings().gather.special_cases
-        return any(
-            fact.id in cases and cases[fact.id].search(turn.text)
-            for fact in self.store.facts_about(list(turn.last_topics))
-        )
+        return self.retriever.named_case(turn.text, turn.last_topics, settings().gather.special_cases) is not None
 
     def _small_talk_intent(self, turn: Turn, understanding: Understanding) -> str:
         """The NLU's intent, or, for a message that names no topic, the small talk its words

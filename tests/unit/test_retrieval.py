@@ -1498,32 +1498,28 @@ def test_mfds_certification_is_asked_of_collagen_and_dermaplaning_is_not_covered
     assert retriever.uncovered_terms("can i dermaplane the same week?") == ["dermaplane"]
 
 
+def _after(fact_id: str, topic: str, kind: str, text: str) -> Turn:
+    """A message that follows an answer of ``fact_id``."""
+    return Turn(text, "nlu_fallback", last_facts=(fact_id,), last_topics=(topic,), last_kind=kind)
+
+
 @pytest.mark.parametrize(
     "text, names_the_case",
     [("the first one, can i just take it as a pill?", True), ("the first one, does it take long?", False)],
 )
 def test_a_pick_that_names_a_case_of_its_item_gets_that_case(text: str, names_the_case: bool) -> None:
     # after the anti-aging ingredients (vitamin C first): its case "as a pill", not the "take" of how long
-    turn = Turn(
-        text,
-        "nlu_fallback",
-        last_facts=("tighten_loose_pores",),
-        last_topics=("sagging_pores",),
-        last_kind="recommendation",
+    facts = (
+        assistant()
+        .respond(_after("tighten_loose_pores", "sagging_pores", "recommendation", text))
+        .slots.get("last_facts")
     )
-    facts = assistant().respond(turn).slots.get("last_facts")
     assert (facts == ["vitamin_c_supplements"]) is names_the_case
 
 
 @pytest.mark.parametrize("text", ["why?", "how come", "근데 왜요?"])
 def test_a_bare_why_after_an_answer_that_gives_a_cause_is_that_answer(text: str) -> None:
-    turn = Turn(
-        text,
-        "nlu_fallback",
-        last_facts=("clogged_pores_which_clog",),
-        last_topics=("clogged_pores",),
-        last_kind="cause",
-    )
+    turn = _after("clogged_pores_which_clog", "clogged_pores", "cause", text)
     assert assistant().respond(turn).slots["last_facts"] == ["clogged_pores_which_clog"]
 
 
