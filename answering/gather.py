@@ -284,8 +284,10 @@ class Retriever:
             if fact.topics[0] in topics or len(set(fact.topics) & set(topics) - self.store.weak_topics) >= 3
         ]
         if kind == OVERVIEW_KIND and not of_them:
-            # Only for a condition the question names itself, not one it borrowed.
-            listing = None if unknown or borrowed else self._overview_listing(topics)
+            # Only for a condition the question names itself or the last answer was about ("so
+            # what can i do about it" after when ageing starts), not one a story mentions.
+            from_the_story = borrowed and bool(question.background_topics)
+            listing = None if unknown or from_the_story else self._overview_listing(topics)
             if listing is not None:
                 # "so if it's genetic can i still do anything about it?": what helps, from the
                 # overview that lists genetics among the things that decide how pores look.
@@ -651,6 +653,8 @@ class Retriever:
         over a lease"), or a specific topic."""
         if set(content_lemmas(self._settings.not_pores.sub(" ", text))) & self.store.skin_word_lemmas:
             return True
+        if self._has_korean_skin_word(text) or any(word in text for word in self._settings.korean_pore_words):
+            return True  # "모공이 엄청 커요. 이거 유전이면 포기해야 돼요?": 모공 names no specific topic
         return not set(self.topics_of(text)) <= self.store.weak_topics
 
     def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
@@ -784,11 +788,10 @@ class Retriever:
     def _other_subject_words(self, text: str) -> Set[str]:
         """The words of ``text`` that name things of another subject, English and Korean (not
         one in a phrase about something else: "so it actually sinks in", "peach fuzz")."""
-        english = set(thing_words(self._settings.other_subject_idioms.sub(" ", text))) & set(
-            self._settings.other_subject_words
-        )
+        literal = self._settings.other_subject_idioms.sub(" ", text)
+        english = set(thing_words(literal)) & set(self._settings.other_subject_words)
         prefixes = self._settings.korean_other_subject_words
-        korean = {word for word in HANGUL_WORD.findall(text) if any(word.startswith(p) for p in prefixes)}
+        korean = {word for word in HANGUL_WORD.findall(literal) if any(word.startswith(p) for p in prefixes)}
         return english | korean
 
     def _foreign_korean_words(self, text: str) -> List[str]:
@@ -988,9 +991,11 @@ class Retriever:
         ]
         if kind == OVERVIEW_KIND:
             candidates = [fact for fact in candidates if fact.id not in answered_before] or candidates
-        if named_cases and not named_topics and not details:
-            # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
-            # special case asks about that case
+        # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
+        # special case asks about that case; so does "are all pores the same?", which names no
+        # topic but pores, about a case of pores
+        named_cases = [fact for fact in named_cases if not named_topics or fact.topics[0] in named_topics]
+        if named_cases and set(named_topics) <= {self._settings.generic_topic} and not details:
             candidates = named_cases
         best = max(
             candidates,

@@ -345,8 +345,10 @@ class Assistant:
                 sentence = text[start:end]
                 own = self._subjects_of(sentence)
                 # ... asking in pore care's words only ("그냥 매일 하면 안 돼요?", not "can I go
-                # swimming every day?")
-                asks = bool(cues.question_sentence.search(sentence)) and not self.retriever.foreign_words(sentence)
+                # swimming every day?"), or of skin or pores ("매일 쓰면 모공 더 빨리 좋아지는거 아님?")
+                asks = bool(cues.question_sentence.search(sentence)) and (
+                    not self.retriever.foreign_words(sentence) or self.retriever.has_skin_words(sentence)
+                )
                 if cue.search(sentence) and subject in (own or (subjects if carried and asks else unnamed)):
                     return True
                 subjects = own or subjects
@@ -363,8 +365,11 @@ class Assistant:
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
 
     def _subjects_of(self, text: str) -> Set[str]:
-        """The subjects a text names: its topics as their broader ones (AHA -> exfoliation)."""
-        return self.retriever.subjects(self.retriever.topics_of(text))
+        """The subjects a text names: its topics as their broader ones (AHA -> exfoliation), but
+        pores themselves, which every subject is done for ("매일 쓰면 모공 더 빨리 좋아지는거
+        아님?" is still about the exfoliant of the sentence before)."""
+        topics = self.retriever.topics_of(text)
+        return self.retriever.subjects(topic for topic in topics if topic != settings().gather.generic_topic)
 
     def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A
@@ -420,10 +425,12 @@ class Assistant:
 
     def _chosen_item(self, turn: Turn, understanding: Understanding, last_facts: List[Fact]) -> Optional[Fact]:
         """The fact behind "the second one" or "which of those is the moisturising one?",
-        from the items of the last answer's list."""
+        from the items of the last answer's list; with no list, "2번째 거는?" after two answers
+        (two questions, two things compared) is the second of them."""
         items = [item for fact in last_facts for item in fact.items]
         if not items:
-            return None
+            position = len(last_facts) if understanding.ordinal == "last" else int(understanding.ordinal or 0)
+            return last_facts[position - 1] if len(last_facts) >= 2 and 0 < position <= len(last_facts) else None
         if understanding.ordinal:
             position = len(items) if understanding.ordinal == "last" else int(understanding.ordinal)
             return self.store.fact(items[position - 1].fact_id) if position <= len(items) else None

@@ -148,7 +148,14 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     for sentence in chosen:
         for part in cues.question_joiner.split(sentence):
             questions += _listed_questions(part.strip()) if part else []
-    return tuple(question for question in dict.fromkeys(questions) if any(ch.isalnum() for ch in question)), is_post
+    return tuple(question for question in dict.fromkeys(questions) if _says_something(question)), is_post
+
+
+def _says_something(question: str) -> bool:
+    """Whether a piece of a message has a word that is not chat filler: the "ok" of "ok and what
+    can i do about that" asks nothing."""
+    fillers = settings().gather.filler_words
+    return any(word.lower() not in fillers for word in re.findall(r"[^\W_]+", question))
 
 
 def _listed_questions(text: str) -> List[str]:

@@ -56,8 +56,8 @@ REPLY_KINDS = {
     "out_of_scope": ["out_of_scope"],
     "referral": ["referral_soon", "referral_urgent"],
     "source_quote": ["source_quote_intro"],
-    # The bot introducing itself: a greeting, what it can do, that it is a bot.
-    "greeting": ["greet", "capabilities", "iamabot"],
+    # The bot's small talk: a greeting, what it can do, that it is a bot, you're welcome, goodbye.
+    "greeting": ["greet", "capabilities", "iamabot", "you_are_welcome", "goodbye", "how_are_you"],
 }
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -88,13 +88,25 @@ def reply_language(reply: str) -> str:
     return "ko" if hangul > latin else "en"
 
 
+def _without_fixed_replies(lowered: str) -> str:
+    """The reply without the whole text of its fixed replies (no placeholders): "none_of:
+    [collagen]" for a broth question is about an answer given, not about the out-of-scope reply
+    that lists what the bot can help with (which names collagen masks)."""
+    for templates in texts.catalogue().values():
+        for template in templates.values():
+            if "{" not in template:
+                lowered = lowered.replace(template.lower().replace("’", "'"), " ")
+    return lowered
+
+
 def turn_passes(expect: dict, reply: str) -> bool:
     lowered = reply.lower().replace("’", "'")
     has = lambda phrase: phrase.lower().replace("’", "'") in lowered  # noqa: E731
+    answered = _without_fixed_replies(lowered)
     kinds = reply_kinds(reply)
     return (
         all(any(has(alt) for alt in group) for group in expect.get("all_of", []))
-        and not any(has(phrase) for phrase in expect.get("none_of", []))
+        and not any(phrase.lower().replace("’", "'") in answered for phrase in expect.get("none_of", []))
         and all(kind in kinds for kind in expect.get("says", []))
         and not any(kind in kinds for kind in expect.get("not_says", []))
         and ("lang" not in expect or reply_language(reply) == expect["lang"])

@@ -1551,3 +1551,57 @@ def test_words_of_other_subjects_said_of_skin_keep_it_a_skin_question(retriever:
 def test_a_switch_that_points_at_the_last_answer_repeats_it() -> None:
     turn = Turn("방금 거 영어로 말해줄 수 있어요?", "ask_capabilities", last_facts=("exfoliation_frequency",))
     assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_frequency"]
+
+
+# ---- round 46: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("볼 모공이 귤껍질 같아요. 타고난 거면 포기해야 돼요?", Outcome.ANSWER),
+        ("귤껍질 말려서 차로 끓여 마셔도 돼요?", Outcome.OUT_OF_DOMAIN),
+    ],
+)
+def test_skin_likened_to_orange_peel_is_still_skin(retriever: Retriever, text: str, outcome: Outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_a_korean_post_naming_only_pores_gives_its_questions_the_context_of_skin() -> None:
+    text = "제 모공이 원래 커요. 부모님 닮아서 그런 거면 어쩔 수 없는 건가요? 아니면 덜 보이게 할 방법이 있나요?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_a_korean_choice_between_two_things_is_a_question_of_each() -> None:
+    facts = (
+        assistant()
+        .respond(Turn("처진 모공엔 레티놀이랑 비타민C 중에 뭐가 나아요?", "nlu_fallback"))
+        .slots["last_facts"]
+    )
+    assert facts == ["retinol_what_is", "vitamin_c_what_is"]
+
+
+def test_the_second_one_after_two_answers_is_the_second_answer() -> None:
+    turn = Turn(
+        "두번째 거 좀 더 설명해줘",
+        "nlu_fallback",
+        last_topics=("vitamin_c", "retinol"),
+        last_kind="what_is",
+        last_facts=("vitamin_c_what_is", "retinol_what_is"),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["retinol_what_is"]
+
+
+def test_what_to_do_about_the_last_answers_condition_is_the_overview_listing_it() -> None:
+    turn = _after("collagen_decline_age", "aging", "cause", "ok and what can i do about that")
+    assert assistant().respond(turn).slots["last_facts"] == ["overview_less_visible_pores"]
+
+
+def test_a_question_naming_only_pores_and_their_kinds_gets_the_kinds() -> None:
+    facts = assistant().respond(Turn("is every pore alike?", "nlu_fallback")).slots["last_facts"]
+    assert facts == ["pores_follicle_types"]
+
+
+def test_daily_use_asked_of_pores_after_an_exfoliant_adds_what_overdoing_does() -> None:
+    text = "BHA 주 몇 번 써요? 매일 바르면 모공 빨리 작아지는 거 아님?"
+    assert "over_exfoliation" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]

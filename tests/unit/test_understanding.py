@@ -112,6 +112,11 @@ def test_what_do_i_do_asks_how() -> None:
         ("문서에 정확히 어떻게 써있는지 알려주세요", True),
         ("what does the text on the bottle say about retinol", False),
         ("is there a study on vitamin c and pores", False),
+        ("hm ok. source?", True),
+        ("r u making that up??", True),
+        ("was that from a real source", True),
+        ("그거 어디 자료에 나와요?", True),
+        ("i made it up on the spot, is that a bad routine?", False),
     ],
 )
 def test_a_short_message_naming_the_source_and_pointing_back_asks_for_it(text: str, asks: bool) -> None:
@@ -221,6 +226,13 @@ def test_a_question_about_the_actual_bits_or_the_original_purpose_is_no_source_r
         ("should i just give up on my pores at this point", "overview"),
         ("my nose pores is very big, what i can do for them?", "overview"),
         ("if its aging, what am i supposed to use then", "overview"),
+        ("레티놀이 모공에 어떻게 좋아요?", "what_is"),
+        ("콜라겐 마스크가 피부에 좋나요? 언니가 추천했어요", "what_is"),
+        ("세안은 어떻게 하는 게 모공에 좋아요?", "how_to"),
+        ("what would really help my nose pores", "overview"),
+        ("whats the best approach for big pores", "overview"),
+        ("how do i stop my pores from getting bigger", "overview"),
+        ("그래도 작아 보이게 할 방법 같은 거 있어요?", "overview"),
     ],
 )
 def test_ways_to_ask_how_what_and_broadly(text: str, kind: str) -> None:
@@ -363,3 +375,18 @@ def test_more_ways_to_ask_for_english_the_source_and_the_bot() -> None:
         "what should i use on them",
     )
     assert cued_kind("best anti aging products for pores?") == "overview"
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        (
+            "레티놀은 몇 % 짜리 써야되고, 세라마이드랑 같이 발라도 돼요?",
+            ("레티놀은 몇 % 짜리 써야되고", "세라마이드랑 같이 발라도 돼요?"),
+        ),
+        ("보습팩은 주 몇 번 하면 되고 아침에 해도 돼?", ("보습팩은 주 몇 번 하면 되고", "아침에 해도 돼?")),
+        ("세안하면 되고 그 다음에는 뭐 해요?", ("세안하면 되고 그 다음에는 뭐 해요?",)),
+    ],
+)
+def test_a_korean_clause_that_asks_how_much_then_goes_on_is_two_questions(text: str, questions: tuple) -> None:
+    assert questions_in(text)[0] == questions
