@@ -994,7 +994,7 @@ class Retriever:
         # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
         # special case asks about that case; so does "are all pores the same?", which names no
         # topic but pores, about a case of pores
-        named_cases = [fact for fact in named_cases if not named_topics or fact.topics[0] in named_topics]
+        named_cases = [fact for fact in named_cases if not named_topics or set(fact.topics) & set(named_topics)]
         if named_cases and set(named_topics) <= {self._settings.generic_topic} and not details:
             candidates = named_cases
         best = max(

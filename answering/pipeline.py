@@ -488,10 +488,19 @@ class Assistant:
     def _explained_by_the_last_answer(self, turn: Turn, last_facts: List[Fact]) -> Optional[Fact]:
         """For a bare "why?" ("why those ones and not the others", "왜요?"), the last answer's
         fact that gives a cause ("sebaceous follicles clog easily: their hair is short…"): its
-        answer is the why asked for, where another fact of its topic would change the subject."""
-        if not settings().understand.bare_why.search(turn.text):
-            return None
-        return next((fact for fact in last_facts if "cause" in fact.kinds), None)
+        answer is the why asked for, where another fact of its topic would change the subject.
+        For "what's that for?" ("그걸로 뭘 알 수 있어요?") after an answer that says first what
+        something is or does ("clinics use imaging to track pore size"), that answer: another
+        fact of its topic would change the subject too."""
+        cues = settings().understand
+        if cues.bare_why.search(turn.text):
+            return next((fact for fact in last_facts if "cause" in fact.kinds), None)
+        purpose = cues.purpose_of_that.search(turn.text)
+        names_a_topic = set(self.retriever.topics_of(turn.text)) - {settings().gather.generic_topic}
+        first = last_facts[0] if last_facts else None
+        if purpose and first is not None and "what_is" in first.kinds and not first.items and not names_a_topic:
+            return first
+        return None
 
     def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
         """The fact of the conversation's subject that says what a follow-up says was mentioned

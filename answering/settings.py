@@ -33,6 +33,7 @@ class Understand:
     language_names: Pattern[str]
     other_causes: Pattern[str]
     bare_why: Pattern[str]
+    purpose_of_that: Pattern[str]
     keep_language_max_words: int
     small_talk_beside_switch_min_words: int
     points_at_the_last_answer: Pattern[str]
@@ -150,6 +151,7 @@ def _understand(raw: dict) -> Understand:
         language_names=_compiled(raw["language_names"]),
         other_causes=_compiled(raw["other_causes"]),
         bare_why=_compiled(raw["bare_why"]),
+        purpose_of_that=_compiled(raw["purpose_of_that"]),
         keep_language_max_words=raw["keep_language_max_words"],
         small_talk_beside_switch_min_words=raw["small_talk_beside_switch_min_words"],
         points_at_the_last_answer=_compiled(raw["points_at_the_last_answer"]),

@@ -1605,3 +1605,22 @@ def test_a_question_naming_only_pores_and_their_kinds_gets_the_kinds() -> None:
 def test_daily_use_asked_of_pores_after_an_exfoliant_adds_what_overdoing_does() -> None:
     text = "BHA 주 몇 번 써요? 매일 바르면 모공 빨리 작아지는 거 아님?"
     assert "over_exfoliation" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how would a dermatologist check if my pores shrank", "병원 가면 모공 상태 측정해 줘요?", "can you measure pore size?"],
+)
+def test_how_clinics_check_pores_is_the_imaging_fact(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "pores_clinical_imaging"
+
+
+@pytest.mark.parametrize("text", ["why would they even do that", "그걸로 뭘 확인하는 거예요?"])
+def test_what_the_last_answers_thing_is_for_is_that_answer(text: str) -> None:
+    turn = _after("pores_clinical_imaging", "enlarged_pores", "what_is", text)
+    assert assistant().respond(turn).slots["last_facts"] == ["pores_clinical_imaging"]
+
+
+def test_my_pores_in_photos_are_no_clinic_imaging() -> None:
+    facts = assistant().respond(Turn("my pores look huge in photos, what helps?", "nlu_fallback")).slots["last_facts"]
+    assert "pores_clinical_imaging" not in facts
