@@ -231,6 +231,12 @@ class Retriever:
         for_a_skin_type = self._for_a_skin_type(question, named_topics)
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
+            if kind == OVERVIEW_KIND:
+                # "…is this an aging thing? and what should I put on my face?": what helps with
+                # what the message's questions before it were answered about, before the rest of
+                # the story (the cleanser of its routine)
+                answered = [t for fact_id in question.answered_before for t in self._fact_topics(fact_id)]
+                topics = list(dict.fromkeys([t for t in answered if t in topics] + topics))
             if (kind == "frequency" and not question.background_topics) or kind == OVERVIEW_KIND:
                 # "how often tho" after sensitive skin and exfoliating packs asks about the
                 # packs: a condition (weak topic) has no frequency of its own; "whats the bare
@@ -285,9 +291,12 @@ class Retriever:
         ]
         if kind == OVERVIEW_KIND and not of_them:
             # Only for a condition the question names itself or the last answer was about ("so
-            # what can i do about it" after when ageing starts), not one a story mentions.
-            from_the_story = borrowed and bool(question.background_topics)
-            listing = None if unknown or from_the_story else self._overview_listing(topics)
+            # what can i do about it" after when ageing starts), not one a story mentions, unless
+            # a question before it got that overview ("유전이라 포기해야되나요?? … 뭘 해야 좀 덜
+            # 보일까요": asked again, said once).
+            listing = None if unknown else self._overview_listing(topics)
+            if borrowed and question.background_topics and listing and listing.id not in question.answered_before:
+                listing = None
             if listing is not None:
                 # "so if it's genetic can i still do anything about it?": what helps, from the
                 # overview that lists genetics among the things that decide how pores look.
@@ -989,8 +998,12 @@ class Retriever:
         named_cases = [
             fact for fact in candidates if fact.id in self._settings.special_cases and fact.id not in unasked
         ]
-        if kind == OVERVIEW_KIND:
-            candidates = [fact for fact in candidates if fact.id not in answered_before] or candidates
+        if kind == OVERVIEW_KIND and any(
+            OVERVIEW_KIND in fact.kinds and fact.id not in answered_before for fact in candidates
+        ):
+            # ... another overview; with none, the question asks what was answered already
+            # ("유전이라 포기해야되나요?? … 뭘 해야 좀 덜 보일까요": what makes pores less visible)
+            candidates = [fact for fact in candidates if fact.id not in answered_before]
         # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
         # special case asks about that case; so does "are all pores the same?", which names no
         # topic but pores, about a case of pores
@@ -1006,6 +1019,10 @@ class Retriever:
         )
         reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
         return self._answer_with(best, text, kind, reason, topics)
+
+    def _fact_topics(self, fact_id: str) -> Tuple[str, ...]:
+        fact = self.store.fact(fact_id)
+        return tuple(fact.topics) if fact is not None else ()
 
     def subjects(self, topics: Iterable[str]) -> Set[str]:
         """The topics as their broader subjects (AHA -> exfoliation)."""
