@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import DetailCue, settings
-from answering.understand import asked_details, asked_kind, asked_spans, cued_kind, cued_kinds
+from answering.understand import asked_details, asked_kind, asked_spans, cued_kind, cued_kinds, sentence_spans
 from knowledge.nlp import content_lemmas, thing_words
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
@@ -213,6 +213,15 @@ class Retriever:
             every_cause = self._with_every_cause(question.text, kind, reason="a broad why")
             if every_cause is not None:
                 return every_cause
+        checks_a_claim = settings().understand.reported_claim.search(question.text) and any(
+            settings().understand.claim_check.search(question.text[start:end])
+            for start, end in sentence_spans(question.text)
+        )
+        claimed_case = self.named_case(question.text, topics or question.background_topics) if checks_a_claim else None
+        if claimed_case is not None:
+            # "My friend says I should use a serum instead of pills. Is that true?": the case the
+            # claim names (vitamin C supplements)
+            return self._answer_with(claimed_case, question.text, kind, reason="the case a claim names")
         # ... but "are the pills even worth it" after a story about vitamin C tablets names a
         # case of the story's topic (vitamin C supplements), whatever a phrasing says of worth
         if (
@@ -355,6 +364,7 @@ class Retriever:
                 named_topics=named_topics,
                 for_a_skin_type=for_a_skin_type,
                 answered_before=question.answered_before,
+                of_a_post=question.of_a_post,
             )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
             if borrowed or generic_only:
@@ -582,20 +592,28 @@ class Retriever:
 
     def each_compared(self, text: str) -> List[str]:
         """A question that sets two covered topics side by side ("whats the difference between a
-        각질팩 and a 보습팩?") as one question of each, the other's name left out; any other
-        question as it is. A broad question ("aging vs clogging, how do I tell?") stays whole:
-        an overview tells them apart; nor does one that asks how to combine them ("how should
-        i be timing the exfoliating vs the collagen masks?")."""
+        각질팩 and a 보습팩?"), or asks whether two causes did it, as one question of each, the
+        other's name left out; any other question as it is. A broad question ("aging vs
+        clogging, how do I tell?") stays whole: an overview tells them apart; nor does one that
+        asks how to combine them ("how should i be timing the exfoliating vs the collagen
+        masks?")."""
         cues = settings().understand
-        if not cues.difference.search(text) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
+        compares = bool(cues.difference.search(text))
+        # ... and so does a question whether two causes did it ("이게 햇빛이랑 담배 때문임??")
+        asks_why = asked_kind(text) == "cause"
+        if not (compares or asks_why) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
             return [text]
+        causes = set(self._settings.relation_cause_topics)
         mentions = sorted(
             (m for m in self.topic_matcher.mentions(text) if m.topic_id != self._settings.generic_topic),
             key=lambda mention: mention.start,
         )
         for first, second in zip(mentions, mentions[1:]):
-            if self.subjects([first.topic_id]) != self.subjects([second.topic_id]) and cues.comparison_joiner.match(
-                text[first.end : second.start]
+            side_by_side = compares or {first.topic_id, second.topic_id} <= causes
+            if (
+                side_by_side
+                and self.subjects([first.topic_id]) != self.subjects([second.topic_id])
+                and cues.comparison_joiner.match(text[first.end : second.start])
             ):
                 return [
                     text[: second.start] + text[second.end :],
@@ -654,13 +672,14 @@ class Retriever:
 
     def names_skin_itself(self, text: str) -> bool:
         """Whether ``text`` names skin, a part of the face or pores (not only a product)."""
-        lemmas = set(content_lemmas(text))
+        lemmas = set(content_lemmas(text)) - self._body_words_of_things(text)
         return bool(lemmas & (self._body_lemmas | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
 
     def has_skin_words(self, text: str) -> bool:
         """Whether ``text`` says something about skin: a skin word ("pore" not as a verb: "pore
         over a lease"), or a specific topic."""
-        if set(content_lemmas(self._settings.not_pores.sub(" ", text))) & self.store.skin_word_lemmas:
+        lemmas = set(content_lemmas(self._settings.not_pores.sub(" ", text))) - self._body_words_of_things(text)
+        if lemmas & self.store.skin_word_lemmas:
             return True
         if self._has_korean_skin_word(text) or any(word in text for word in self._settings.korean_pore_words):
             return True  # "모공이 엄청 커요. 이거 유전이면 포기해야 돼요?": 모공 names no specific topic
@@ -693,6 +712,7 @@ class Retriever:
             return False
         # "any tips to pore over a 40 page lease?": a verb, no pores
         lemmas = set(content_lemmas(self._settings.not_pores.sub(" ", question.text)))
+        lemmas -= self._body_words_of_things(question.text) & set(self._settings.pore_words)  # "oak pores"
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest, unless
         # the term has a body word in it (below).
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
@@ -910,6 +930,7 @@ class Retriever:
         named_topics: Sequence[str] = (),
         for_a_skin_type: bool = False,
         answered_before: Sequence[str] = (),
+        of_a_post: bool = False,
     ) -> Result:
         """The best fact on ``topics`` for the kind of question; ``named_topics`` are those the
         question named itself, the rest came from the conversation or the message;
@@ -945,6 +966,10 @@ class Retriever:
                     suggestions=self._suggestions(text, topics, exclude=None),
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
+        if details and kind != OVERVIEW_KIND:
+            # ... from a fact of its own rather than an overview's line ("what should i put on
+            # after" exfoliating: the collagen mask, not a routine that mentions "after")
+            candidates = [fact for fact in candidates if OVERVIEW_KIND not in fact.kinds] or candidates
         # A detail of a kind of its own is that kind of question ("사용법을 … 콜라겐 마스크는 일주일에
         # 몇 번 정도 쓰시라고 하면 될까요?" asks how often, whatever "사용법" cues)
         if kind != OVERVIEW_KIND:
@@ -986,6 +1011,12 @@ class Retriever:
                 candidates = [fact for fact in candidates if topics[0] in fact.topics] or candidates
                 own = [f for f in self.store.facts_about(list(named)) if all(has_detail(f, d) for d in details)]
                 candidates += [fact for fact in own if fact not in candidates]
+        elif len(topics) == 1 and cues.combination.search(text) and cues.both.search(text):
+            # "둘이 같은날 해도됨??" after collagen masks (asked after exfoliating): a fact that
+            # pairs the topic with another subject
+            candidates = [
+                fact for fact in candidates if len(self.subjects(set(fact.topics) - self.store.weak_topics)) >= 2
+            ] or candidates
         if kind_is_cued and not any(kind in fact.kinds for fact in candidates):
             candidates += [
                 fact
@@ -1010,6 +1041,13 @@ class Retriever:
         named_cases = [fact for fact in named_cases if not named_topics or set(fact.topics) & set(named_topics)]
         if named_cases and set(named_topics) <= {self._settings.generic_topic} and not details:
             candidates = named_cases
+        outright = self.named_case(text, named_topics or topics)
+        short = len(text.split()) <= self._settings.outright_case_max_words
+        if outright in candidates and not details and short and not of_a_post:
+            # a short question naming a case outright ("do cleansers with acids help?", "산
+            # 들어간 클렌저는 써도 되나?") is about it; one picked out of a post may set it aside
+            # ("먹는 거 말고 바르는 걸로…")
+            candidates = [outright]
         best = max(
             candidates,
             key=lambda fact: (

@@ -526,10 +526,13 @@ class Assistant:
         What can you help me with?"): the NLU's small talk of a message with more words than
         the switch's own (not "english please", which the NLU may call anything)."""
         cues = settings().understand
-        reply = cues.small_talk.get(turn.intent)
-        if reply is None or turn.intent in SWITCH_ALONE_INTENTS:
-            return None
         remainder = _without_the_switch(turn.text)
+        # ... or, when the NLU could not place the mixed message ("hi~ who are you? 한국어로
+        # 대답해 주세요"), the small talk of its words
+        intent = turn.intent if turn.intent != FALLBACK_INTENT else small_talk_cue(remainder) or turn.intent
+        reply = cues.small_talk.get(intent)
+        if reply is None or intent in SWITCH_ALONE_INTENTS:
+            return None
         # ... not one that points at the last answer ("방금 거 영어로 말해줄 수 있어요?": that answer again)
         asks_by_itself = bool(cues.question_sentence.search(remainder)) and not cues.points_at_the_last_answer.search(
             remainder

@@ -33,6 +33,8 @@ class Understand:
     language_names: Pattern[str]
     other_causes: Pattern[str]
     bare_why: Pattern[str]
+    claim_check: Pattern[str]
+    both: Pattern[str]
     purpose_of_that: Pattern[str]
     keep_language_max_words: int
     small_talk_beside_switch_min_words: int
@@ -97,6 +99,7 @@ class Gather:
     off_domain_extra_words_beside_a_term: int
     on_domain_min_wording: float
     own_wording_min_dice: float
+    outright_case_max_words: int
     everyday_skin_words: Tuple[str, ...]
     pore_words: Tuple[str, ...]
     korean_pore_words: Tuple[str, ...]
@@ -151,6 +154,8 @@ def _understand(raw: dict) -> Understand:
         language_names=_compiled(raw["language_names"]),
         other_causes=_compiled(raw["other_causes"]),
         bare_why=_compiled(raw["bare_why"]),
+        claim_check=_compiled(raw["claim_check"]),
+        both=_compiled(raw["both"]),
         purpose_of_that=_compiled(raw["purpose_of_that"]),
         keep_language_max_words=raw["keep_language_max_words"],
         small_talk_beside_switch_min_words=raw["small_talk_beside_switch_min_words"],

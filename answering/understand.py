@@ -128,7 +128,7 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
     cues = settings().understand
     sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
     asked = [
-        sentence
+        _with_the_claim(sentences, index)
         for index, sentence in enumerate(sentences)
         if cues.question_sentence.search(sentence)
         or (index == len(sentences) - 1 and index > 0 and cues.reported_claim.search(sentence))
@@ -156,6 +156,17 @@ def _says_something(question: str) -> bool:
     can i do about that" asks nothing."""
     fillers = settings().gather.filler_words
     return any(word.lower() not in fillers for word in re.findall(r"[^\W_]+", question))
+
+
+def _with_the_claim(sentences: List[str], index: int) -> str:
+    """Sentence ``index``; when it only asks whether a claim is right ("Is she right?") right
+    after the sentence that reports it ("My coworker says I should put it on my face instead
+    of eating it."), both: the claim is what it asks about."""
+    cues = settings().understand
+    sentence = sentences[index]
+    if index > 0 and cues.claim_check.search(sentence) and cues.reported_claim.search(sentences[index - 1]):
+        return f"{sentences[index - 1]} {sentence}"
+    return sentence
 
 
 def _listed_questions(text: str) -> List[str]:

@@ -1609,7 +1609,11 @@ def test_daily_use_asked_of_pores_after_an_exfoliant_adds_what_overdoing_does() 
 
 @pytest.mark.parametrize(
     "text",
-    ["how would a dermatologist check if my pores shrank", "병원 가면 모공 상태 측정해 줘요?", "can you measure pore size?"],
+    [
+        "how would a dermatologist check if my pores shrank",
+        "병원 가면 모공 상태 측정해 줘요?",
+        "can you measure pore size?",
+    ],
 )
 def test_how_clinics_check_pores_is_the_imaging_fact(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "pores_clinical_imaging"
@@ -1624,3 +1628,67 @@ def test_what_the_last_answers_thing_is_for_is_that_answer(text: str) -> None:
 def test_my_pores_in_photos_are_no_clinic_imaging() -> None:
     facts = assistant().respond(Turn("my pores look huge in photos, what helps?", "nlu_fallback")).slots["last_facts"]
     assert "pores_clinical_imaging" not in facts
+
+
+# ---- round 47: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the clear coat pores on my truck feel clogged, how do i clean them out?",
+        "my bananas have this brown spotty skin, can i still bake with them?",
+        "보쌈용 삼겹살 껍데기에 모공이 보이는데 어떻게 손질해요?",
+    ],
+)
+def test_pores_and_skin_of_things_are_another_subject(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_both_on_the_same_day_after_one_topic_is_the_fact_that_pairs_it() -> None:
+    turn = _after("collagen_mask_frequency", "collagen_mask", "frequency", "둘 다 같은날 해도 돼요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_with_collagen_mask"]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("불규칙한 생활습관도 모공에 영향을 주나요?", "lifestyle_pores"),
+        ("늘어진 모공이랑 큰 모공은 어떻게 구별해요?", "sagging_pores_what_is"),
+        ("my nose pores are clogged, what do i do", "overview_clear_clogged_pores"),
+        ("After the exfoliating what I should use?", "exfoliation_with_collagen_mask"),
+        ("are acid cleansers any good for pores?", "cleansing_which_cleanser"),
+        ("산 성분 든 클렌저 괜찮아요?", "cleansing_which_cleanser"),
+    ],
+)
+def test_this_rounds_ways_to_ask_reach_their_fact(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_a_question_whether_two_causes_did_it_is_a_question_of_each() -> None:
+    turn = Turn("모공 넓어진 게 햇볕이랑 생활습관 때문인가요?", "nlu_fallback")
+    facts = assistant().respond(turn).slots["last_facts"]
+    assert len(facts) == 2 and facts[1] == "lifestyle_pores"
+
+
+def test_is_she_right_asks_about_the_case_the_claim_names() -> None:
+    text = "I take vitamin C every morning. My sister says pills do nothing and I need a serum. Is she right?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "vitamin_c_supplements"
+
+
+def test_squeezing_blackheads_is_a_term_the_sources_do_not_cover(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("is squeezing blackheads bad for pores?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_a_greeting_beside_a_switch_the_nlu_could_not_place_is_greeted() -> None:
+    response = assistant().respond(Turn("hello! who are you? 한국어로 해줘", "nlu_fallback"))
+    assert [m["text"] for m in response.messages][-1] == texts.say("greet", "ko")
+
+
+def test_what_goes_on_after_exfoliating_is_no_line_of_an_overview() -> None:
+    text = "how often should i exfoliate, and what should i put on after?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == [
+        "exfoliation_frequency",
+        "exfoliation_with_collagen_mask",
+    ]
