@@ -1692,3 +1692,18 @@ def test_what_goes_on_after_exfoliating_is_no_line_of_an_overview() -> None:
         "exfoliation_frequency",
         "exfoliation_with_collagen_mask",
     ]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("비타민c 세럼은 뭘 보고 골라요?", "vitamin_c_concentration"),
+        ("what kinds of vitamin c products are out there?", "vitamin_c_types"),
+        ("why do the pores on my chin clog way more than elsewhere?", "clogged_pores_which_clog"),
+        ("what do clogged pores do to the skin?", "clogged_pores_effects"),
+        ("필링 하고 난 다음엔 무슨 제품 발라요?", "acid_cosmetics_after_peeling"),
+        ("what happens when you over exfoliate", "over_exfoliation"),
+    ],
+)
+def test_special_cases_stay_out_of_questions_that_do_not_ask_them(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
