@@ -199,10 +199,14 @@ def asks_for_the_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from: one of the source-request
     phrasings, or a short message with a word for the source and one pointing back."""
     cues = settings().understand
-    if cues.source_request.search(text):
+    # ... also with the Korean taken out: a particle glued to an English word ("verbatim으로",
+    # "source를") leaves no word boundary for the English phrasings
+    latin = HANGUL.sub(" ", text)
+    if cues.source_request.search(text) or cues.source_request.search(latin):
         return True
     short = len(text.split()) <= cues.source_request_max_words
-    return short and bool(cues.source_words.search(text)) and bool(cues.source_pointers.search(text))
+    names_the_source = cues.source_words.search(text) or cues.source_words.search(latin)
+    return short and bool(names_the_source) and bool(cues.source_pointers.search(text))
 
 
 def cued_kind(text: str) -> Optional[str]:

@@ -1707,3 +1707,8 @@ def test_what_goes_on_after_exfoliating_is_no_line_of_an_overview() -> None:
 )
 def test_special_cases_stay_out_of_questions_that_do_not_ask_them(text: str, fact_id: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+@pytest.mark.parametrize("text", ["what gets rid of milia?", "기미 없애는 데 뭐가 좋아요?", "잡티 커버하는 법 알려줘"])
+def test_pigment_spots_and_milia_are_terms_the_sources_do_not_cover(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.TERM_NOT_COVERED

@@ -390,3 +390,8 @@ def test_more_ways_to_ask_for_english_the_source_and_the_bot() -> None:
 )
 def test_a_korean_clause_that_asks_how_much_then_goes_on_is_two_questions(text: str, questions: tuple) -> None:
     assert questions_in(text)[0] == questions
+
+
+@pytest.mark.parametrize("text", ["source 좀 보여줘 verbatim으로", "원문 source를 보여줘"])
+def test_an_english_source_word_with_a_korean_particle_asks_for_the_source(text: str) -> None:
+    assert asks_for_the_source(text)
