@@ -233,6 +233,12 @@ def test_a_question_about_the_actual_bits_or_the_original_purpose_is_no_source_r
         ("whats the best approach for big pores", "overview"),
         ("how do i stop my pores from getting bigger", "overview"),
         ("그래도 작아 보이게 할 방법 같은 거 있어요?", "overview"),
+        ("never did skincare in my life, where would a beginner even start", "overview"),
+        ("what does the research say helps pores look smaller", "overview"),
+        ("does toner help them look smaller?", "what_is"),
+        ("결국 뭐가 제일 효과 좋아요?", "overview"),
+        ("그럼 제가 할 수 있는 건 뭐예요?", "overview"),
+        ("if it runs in the family am i stuck with them?", "overview"),
     ],
 )
 def test_ways_to_ask_how_what_and_broadly(text: str, kind: str) -> None:
