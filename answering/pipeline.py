@@ -277,7 +277,7 @@ class Assistant:
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
                 needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not follows_on,
-                background_topics=self._after_the_question_before(questions, index, background),
+                background_topics=self._after_the_question_before(questions, index, background, turn.text),
                 of_a_post=understanding.is_post,
                 # A follow-up is about the last answer's subject, whatever its own words; so is
                 # a longer message that names a topic in a conversation about skin ("각질제거도
@@ -306,17 +306,25 @@ class Assistant:
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
 
-    def _after_the_question_before(self, questions: Tuple[str, ...], index: int, background: List[str]) -> List[str]:
+    def _after_the_question_before(
+        self, questions: Tuple[str, ...], index: int, background: List[str], text: str
+    ) -> List[str]:
         """The message's topics for its question ``index``; for one that asks a detail or points
         back ("…or should I be putting it on my skin instead?"), those of the question right
         before it first: "집에서 각질 정리하는 방법 알려주실 수 있나요? 그리고
         얼굴 어느 부위 위주로 해야 하는지도 궁금해요" asks where to exfoliate, not where the
-        pores the story began with sag."""
-        if index == 0 or not (
-            asked_details(questions[index]) or settings().understand.refers_back.search(questions[index])
-        ):
+        pores the story began with sag. The first question of a story that points back ("잠도
+        불규칙하고 담배도 피다 끊다 반복중임. 이런 것도 모공에 영향 줌?") is about the sentence
+        right before it."""
+        question = questions[index]
+        points_back = bool(settings().understand.refers_back.search(question))
+        if index == 0 and settings().understand.points_at_the_story.search(question):
+            told = [text[start:end] for start, end in sentence_spans(text) if end <= text.find(question)]
+            before = [topic for topic in self.retriever.topics_of(told[-1]) if topic in background] if told else []
+        elif index > 0 and (asked_details(question) or points_back):
+            before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]
+        else:
             return background
-        before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]
         return before + [topic for topic in background if topic not in before]
 
     def _with_what_overdoing_does(self, text: str, decision: Decision) -> Decision:

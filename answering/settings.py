@@ -33,6 +33,7 @@ class Understand:
     language_names: Pattern[str]
     other_causes: Pattern[str]
     bare_why: Pattern[str]
+    points_at_the_story: Pattern[str]
     claim_check: Pattern[str]
     both: Pattern[str]
     purpose_of_that: Pattern[str]
@@ -154,6 +155,7 @@ def _understand(raw: dict) -> Understand:
         language_names=_compiled(raw["language_names"]),
         other_causes=_compiled(raw["other_causes"]),
         bare_why=_compiled(raw["bare_why"]),
+        points_at_the_story=_compiled(raw["points_at_the_story"]),
         claim_check=_compiled(raw["claim_check"]),
         both=_compiled(raw["both"]),
         purpose_of_that=_compiled(raw["purpose_of_that"]),

@@ -17,6 +17,8 @@ from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
 T = TypeVar("T")
 
 _WORDS = re.compile(r"[A-Za-z0-9\uac00-\ud7a3]")
+# A line ends a sentence in chat, with or without punctuation (Korean breaks include it).
+LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,15 @@ def sentence_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     asks and the overdoing cue all read them). spaCy's sentencizer splits at punctuation; Korean
     chat often has none and ends a sentence with its verb ending or with ㅠㅠ / ㅋㅋ / …
     ("시작했어요ㅠㅠ 근데 매일 쓰면 따가운 느낌도 있고… 몇 번이 적당해요?"), so a sentence with
-    Hangul is split there too (``korean_sentence_break`` in data/answering.yml)."""
+    Hangul is split there too (``korean_sentence_break`` in data/answering.yml), and any
+    sentence at a line break."""
     breaks = settings().understand.korean_sentence_break
     spans: List[Tuple[int, int]] = []
     for sent in pipeline()(text).sents:
         start = sent.start_char
-        if HANGUL.search(sent.text):
-            for found in breaks.finditer(sent.text):
-                spans.append((start, sent.start_char + found.start()))
-                start = sent.start_char + found.end()
+        for found in breaks.finditer(sent.text) if HANGUL.search(sent.text) else LINE_BREAK.finditer(sent.text):
+            spans.append((start, sent.start_char + found.start()))
+            start = sent.start_char + found.end()
         spans.append((start, sent.end_char))
     # A sentence has words: "ㅠ" or "!!" after a question is not one.
     return tuple((start, end) for start, end in spans if _WORDS.search(text[start:end]))

@@ -1712,3 +1712,8 @@ def test_special_cases_stay_out_of_questions_that_do_not_ask_them(text: str, fac
 @pytest.mark.parametrize("text", ["what gets rid of milia?", "기미 없애는 데 뭐가 좋아요?", "잡티 커버하는 법 알려줘"])
 def test_pigment_spots_and_milia_are_terms_the_sources_do_not_cover(retriever: Retriever, text: str) -> None:
     assert retriever.retrieve(Question(text)).outcome is Outcome.TERM_NOT_COVERED
+
+
+def test_a_first_question_pointing_at_the_story_is_about_the_sentence_before_it() -> None:
+    text = "여름에 선크림 없이 밖에서 일했어요. 요즘 야간 근무라 잠이 불규칙해요. 이런 것도 모공에 영향 있나요?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "lifestyle_pores"

@@ -401,3 +401,16 @@ def test_a_korean_clause_that_asks_how_much_then_goes_on_is_two_questions(text: 
 @pytest.mark.parametrize("text", ["source 좀 보여줘 verbatim으로", "원문 source를 보여줘"])
 def test_an_english_source_word_with_a_korean_particle_asks_for_the_source(text: str) -> None:
     assert asks_for_the_source(text)
+
+
+def test_a_line_break_ends_a_sentence() -> None:
+    text = "i wash twice a day\nhow often should i exfoliate"
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "i wash twice a day",
+        "how often should i exfoliate",
+    ]
+
+
+@pytest.mark.parametrize("text", ["세수는 어케 해야됨", "햇빛이랑 모공이랑 관계 있는지 궁금"])
+def test_korean_questions_without_a_question_mark(text: str) -> None:
+    assert questions_in(f"고1임. 피부가 요즘 이상함.\n{text}")[0] == (text,)
