@@ -286,7 +286,11 @@ class Assistant:
                 another_subject=another_subject and several,
                 answered_before=tuple(r.fact.id for r in results if r.fact is not None),
             )
-            results.append(self._about_the_last_uncovered_term(text, results) or self.retriever.retrieve(question))
+            results.append(
+                self._about_the_last_other_subject(text, results)
+                or self._about_the_last_uncovered_term(text, results)
+                or self.retriever.retrieve(question)
+            )
         decision = self._with_what_overdoing_does(
             turn.text,
             decide(
@@ -386,6 +390,15 @@ class Assistant:
         if not self.retriever.names_another_subject(turn.text):
             return False
         return not (understanding.is_post and self.retriever.names_skin_itself(turn.text))
+
+    def _about_the_last_other_subject(self, text: str, results: List[Result]) -> Optional[Result]:
+        """For a question with no skin-care word of its own right after one about another subject
+        ("does taking vitamin c actually shorten a cold / or is that a myth"), that question's
+        result: it asks about the same thing, and borrowing the message's topics would answer
+        it with a pore fact."""
+        if not results or results[-1].outcome is not Outcome.OUT_OF_DOMAIN:
+            return None
+        return None if self.retriever.has_skin_words(text) else results[-1]
 
     def _about_the_last_uncovered_term(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a very short question that names no topic right after one about a term the

@@ -1717,3 +1717,23 @@ def test_pigment_spots_and_milia_are_terms_the_sources_do_not_cover(retriever: R
 def test_a_first_question_pointing_at_the_story_is_about_the_sentence_before_it() -> None:
     text = "여름에 선크림 없이 밖에서 일했어요. 요즘 야간 근무라 잠이 불규칙해요. 이런 것도 모공에 영향 있나요?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "lifestyle_pores"
+
+
+# ---- round 49: its breaches (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can vitamin c tablets cure a cold faster, or is that an old wives tale",
+        "my old mare has stiff joints, would collagen powder help her?",
+        "감기 빨리 낫게 비타민c 많이 먹어도 돼요?",
+    ],
+)
+def test_colds_and_horses_get_no_pore_fact(text: str) -> None:
+    assert not assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_cheese_said_to_make_pores_bigger_is_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("does cheese make my pores bigger? i eat tons of it"))
+    assert result.outcome is not Outcome.OUT_OF_DOMAIN
