@@ -1043,7 +1043,13 @@ class Retriever:
             candidates = named_cases
         outright = self.named_case(text, named_topics or topics)
         short = len(text.split()) <= self._settings.outright_case_max_words
-        if outright in candidates and not details and short and not of_a_post:
+        if (
+            outright in candidates
+            and not details
+            and short
+            and not of_a_post
+            and kind in (None, OVERVIEW_KIND, *outright.kinds)
+        ):
             # a short question naming a case outright ("do cleansers with acids help?", "산
             # 들어간 클렌저는 써도 되나?") is about it; one picked out of a post may set it aside
             # ("먹는 거 말고 바르는 걸로…")

@@ -323,7 +323,9 @@ class Assistant:
         question = questions[index]
         points_back = bool(settings().understand.refers_back.search(question))
         if index == 0 and settings().understand.points_at_the_story.search(question):
-            told = [text[start:end] for start, end in sentence_spans(text) if end <= text.find(question)]
+            # (the question's own first words: one joined to its claim is not in the text as a whole)
+            position = text.find(question[:30])
+            told = [text[start:end] for start, end in sentence_spans(text) if end <= position]
             before = [topic for topic in self.retriever.topics_of(told[-1]) if topic in background] if told else []
         elif index > 0 and (asked_details(question) or points_back):
             before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]

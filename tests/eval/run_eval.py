@@ -88,14 +88,17 @@ def reply_language(reply: str) -> str:
     return "ko" if hangul > latin else "en"
 
 
+# The fixed replies that list what the bot can help with.
+LISTING_REPLIES = ("out_of_scope", "capabilities", "default")
+
+
 def _without_fixed_replies(lowered: str) -> str:
-    """The reply without the whole text of its fixed replies (no placeholders): "none_of:
-    [collagen]" for a broth question is about an answer given, not about the out-of-scope reply
-    that lists what the bot can help with (which names collagen masks)."""
-    for templates in texts.catalogue().values():
-        for template in templates.values():
-            if "{" not in template:
-                lowered = lowered.replace(template.lower().replace("’", "'"), " ")
+    """The reply without the whole text of the replies that list what the bot can help with:
+    "none_of: [collagen]" for a broth question is about an answer given, not about the
+    out-of-scope reply that names collagen masks among what the bot does."""
+    for key in LISTING_REPLIES:
+        for template in texts.catalogue()[key].values():
+            lowered = lowered.replace(template.lower().replace("’", "'"), " ")
     return lowered
 
 

@@ -16,3 +16,8 @@ def test_none_of_is_about_the_answer_not_the_fixed_out_of_scope_reply() -> None:
     assert turn_passes({"says": ["out_of_scope"], "none_of": ["collagen mask"]}, out_of_scope)
     answer = "A collagen mask helps.\n" + texts.say("source_line", "en", titles="“Why pores matter”")
     assert not turn_passes({"none_of": ["collagen mask"]}, answer)
+
+
+def test_none_of_still_reads_the_words_an_answer_shares_with_short_templates() -> None:
+    assert not turn_passes({"none_of": ["AHA and BHA"]}, "Try AHA and BHA together.")
+    assert not turn_passes({"none_of": ["dermatologist"]}, texts.say("referral_soon", "en"))

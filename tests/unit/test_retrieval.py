@@ -1737,3 +1737,29 @@ def test_colds_and_horses_get_no_pore_fact(text: str) -> None:
 def test_cheese_said_to_make_pores_bigger_is_not_covered(retriever: Retriever) -> None:
     result = retriever.retrieve(Question("does cheese make my pores bigger? i eat tons of it"))
     assert result.outcome is not Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ever since we got a puppy i have really dry skin",
+        "when i eat bread i get oily skin, why?",
+        "생선 콜라겐 먹으면 모공에 효과 있어요?",
+    ],
+)
+def test_a_person_beside_a_thing_of_another_subject_still_asks_about_skin(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is not Outcome.OUT_OF_DOMAIN
+
+
+def test_current_is_no_clinic_measuring() -> None:
+    facts = (
+        assistant()
+        .respond(Turn("피부과 다니는데 현재 모공이 너무 커요 어떻게 해요?", "nlu_fallback"))
+        .slots["last_facts"]
+    )
+    assert "pores_clinical_imaging" not in facts
+
+
+def test_a_starter_or_a_fruit_that_grew_a_skin_is_another_subject(retriever: Retriever) -> None:
+    for text in ["my sourdough starter grew a dry skin on top", "my avocados have this weird peeling skin"]:
+        assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN

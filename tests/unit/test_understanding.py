@@ -117,6 +117,7 @@ def test_what_do_i_do_asks_how() -> None:
         ("was that from a real source", True),
         ("그거 어디 자료에 나와요?", True),
         ("i made it up on the spot, is that a bad routine?", False),
+        ("if i miss a night of exfoliating should you make it up the next day?", False),
     ],
 )
 def test_a_short_message_naming_the_source_and_pointing_back_asks_for_it(text: str, asks: bool) -> None:
@@ -239,6 +240,8 @@ def test_a_question_about_the_actual_bits_or_the_original_purpose_is_no_source_r
         ("결국 뭐가 제일 효과 좋아요?", "overview"),
         ("그럼 제가 할 수 있는 건 뭐예요?", "overview"),
         ("if it runs in the family am i stuck with them?", "overview"),
+        ("일주일에 몇 번 해야 피부에 좋아요?", "frequency"),
+        ("클렌저는 어떤 게 제일 좋아요?", "recommendation"),
     ],
 )
 def test_ways_to_ask_how_what_and_broadly(text: str, kind: str) -> None:
@@ -414,3 +417,21 @@ def test_a_line_break_ends_a_sentence() -> None:
 @pytest.mark.parametrize("text", ["세수는 어케 해야됨", "햇빛이랑 모공이랑 관계 있는지 궁금"])
 def test_korean_questions_without_a_question_mark(text: str) -> None:
     assert questions_in(f"고1임. 피부가 요즘 이상함.\n{text}")[0] == (text,)
+
+
+@pytest.mark.parametrize("text", ["where's that written? my mum wants proof", "can you quote where that comes from?"])
+def test_where_it_is_written_or_comes_from_asks_for_the_source(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("레이저는 피부과에서만 할 수 있는 거죠?", "overview"),
+        ("how long am I stuck with this redness after a peel?", "overview"),
+        ("아침 저녁 구분해서 써야 돼요?", "what_is"),
+        ("is there a cleanser that makes my skin less oily?", "cause"),
+    ],
+)
+def test_words_of_broad_questions_in_narrow_ones_do_not_make_them_broad(text: str, kind: str) -> None:
+    assert kind not in cued_kinds(text)[:1]
