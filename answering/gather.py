@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import DetailCue, settings
-from answering.understand import asked_details, asked_kind, asked_spans, cued_kind, cued_kinds, sentence_spans
+from answering.understand import asked_details, asked_kind, asked_spans, checks_a_claim, cued_kind, cued_kinds
 from knowledge.nlp import content_lemmas, thing_words
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
@@ -213,11 +213,11 @@ class Retriever:
             every_cause = self._with_every_cause(question.text, kind, reason="a broad why")
             if every_cause is not None:
                 return every_cause
-        checks_a_claim = settings().understand.reported_claim.search(question.text) and any(
-            settings().understand.claim_check.search(question.text[start:end])
-            for start, end in sentence_spans(question.text)
+        claimed_case = (
+            self.named_case(question.text, topics or question.background_topics)
+            if checks_a_claim(question.text)
+            else None
         )
-        claimed_case = self.named_case(question.text, topics or question.background_topics) if checks_a_claim else None
         if claimed_case is not None:
             # "My friend says I should use a serum instead of pills. Is that true?": the case the
             # claim names (vitamin C supplements)

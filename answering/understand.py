@@ -171,6 +171,19 @@ def _with_the_claim(sentences: List[str], index: int) -> str:
     return sentence
 
 
+def checks_a_claim(text: str) -> bool:
+    """Whether a question asks whether a reported claim holds: a claim and a sentence that only
+    asks whether it is right (as ``_with_the_claim`` joins them)."""
+    cues = settings().understand
+    spans = sentence_spans(text)
+    sentences = [text[start:end] for start, end in spans]
+    return any(
+        cues.claim_check.search(sentence) and cues.reported_claim.search(sentences[index - 1])
+        for index, sentence in enumerate(sentences)
+        if index > 0
+    )
+
+
 def _listed_questions(text: str) -> List[str]:
     """A comma-separated list of questions as its questions: each piece that asks by itself
     ends at its comma; the rest stays with the piece before it."""

@@ -192,6 +192,17 @@ def test_out_of_scope_messages_are_answered_only_when_about_skin(retriever: Retr
         ("how do i get crispy skin on a roast turkey", Outcome.OUT_OF_DOMAIN),
         ("a rock has pore volume 30 cm3 and bulk volume 200 cm3, what is its porosity", Outcome.OUT_OF_DOMAIN),
         ("eating cheese and other dairy all day, will my pores get bigger?", Outcome.TERM_NOT_COVERED),
+        # rounds 46 to 49
+        ("the clear coat pores on my truck feel clogged, how do i clean them out?", Outcome.OUT_OF_DOMAIN),
+        ("my bananas have this brown spotty skin, can i still bake with them?", Outcome.OUT_OF_DOMAIN),
+        ("보쌈용 삼겹살 껍데기에 모공이 보이는데 어떻게 손질해요?", Outcome.OUT_OF_DOMAIN),
+        ("my sourdough starter grew a dry skin on top", Outcome.OUT_OF_DOMAIN),
+        ("my avocados have this weird peeling skin", Outcome.OUT_OF_DOMAIN),
+        ("볼 모공이 귤껍질 같아요. 타고난 거면 포기해야 돼요?", Outcome.ANSWER),
+        ("귤껍질 말려서 차로 끓여 마셔도 돼요?", Outcome.OUT_OF_DOMAIN),
+        ("what gets rid of milia?", Outcome.TERM_NOT_COVERED),
+        ("기미 없애는 데 뭐가 좋아요?", Outcome.TERM_NOT_COVERED),
+        ("잡티 커버하는 법 알려줘", Outcome.TERM_NOT_COVERED),
     ],
 )
 def test_the_domain_gate_without_the_nlu(retriever: Retriever, text, outcome) -> None:
@@ -1556,17 +1567,6 @@ def test_a_switch_that_points_at_the_last_answer_repeats_it() -> None:
 # ---- round 46: cases of the fixes made for it (own wordings)
 
 
-@pytest.mark.parametrize(
-    "text, outcome",
-    [
-        ("볼 모공이 귤껍질 같아요. 타고난 거면 포기해야 돼요?", Outcome.ANSWER),
-        ("귤껍질 말려서 차로 끓여 마셔도 돼요?", Outcome.OUT_OF_DOMAIN),
-    ],
-)
-def test_skin_likened_to_orange_peel_is_still_skin(retriever: Retriever, text: str, outcome: Outcome) -> None:
-    assert retriever.retrieve(Question(text)).outcome is outcome
-
-
 def test_a_korean_post_naming_only_pores_gives_its_questions_the_context_of_skin() -> None:
     text = "제 모공이 원래 커요. 부모님 닮아서 그런 거면 어쩔 수 없는 건가요? 아니면 덜 보이게 할 방법이 있나요?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
@@ -1633,18 +1633,6 @@ def test_my_pores_in_photos_are_no_clinic_imaging() -> None:
 # ---- round 47: cases of the fixes made for it (own wordings)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the clear coat pores on my truck feel clogged, how do i clean them out?",
-        "my bananas have this brown spotty skin, can i still bake with them?",
-        "보쌈용 삼겹살 껍데기에 모공이 보이는데 어떻게 손질해요?",
-    ],
-)
-def test_pores_and_skin_of_things_are_another_subject(retriever: Retriever, text: str) -> None:
-    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
-
-
 def test_both_on_the_same_day_after_one_topic_is_the_fact_that_pairs_it() -> None:
     turn = _after("collagen_mask_frequency", "collagen_mask", "frequency", "둘 다 같은날 해도 돼요?")
     assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_with_collagen_mask"]
@@ -1709,11 +1697,6 @@ def test_special_cases_stay_out_of_questions_that_do_not_ask_them(text: str, fac
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
 
 
-@pytest.mark.parametrize("text", ["what gets rid of milia?", "기미 없애는 데 뭐가 좋아요?", "잡티 커버하는 법 알려줘"])
-def test_pigment_spots_and_milia_are_terms_the_sources_do_not_cover(retriever: Retriever, text: str) -> None:
-    assert retriever.retrieve(Question(text)).outcome is Outcome.TERM_NOT_COVERED
-
-
 def test_a_first_question_pointing_at_the_story_is_about_the_sentence_before_it() -> None:
     text = "여름에 선크림 없이 밖에서 일했어요. 요즘 야간 근무라 잠이 불규칙해요. 이런 것도 모공에 영향 있나요?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "lifestyle_pores"
@@ -1758,8 +1741,3 @@ def test_current_is_no_clinic_measuring() -> None:
         .slots["last_facts"]
     )
     assert "pores_clinical_imaging" not in facts
-
-
-def test_a_starter_or_a_fruit_that_grew_a_skin_is_another_subject(retriever: Retriever) -> None:
-    for text in ["my sourdough starter grew a dry skin on top", "my avocados have this weird peeling skin"]:
-        assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
