@@ -436,6 +436,23 @@ class Retriever:
 
         return self._with_context_heads(settings().understand.named_one.sub(named, question), context_topics)
 
+    def with_the_subject_before(self, question: str, before: str) -> str:
+        """``question`` with its pronoun subject ("does it go before or after exfoliating?")
+        spelled as the one specific topic the question before named ("how often should I use a
+        collagen mask"), when it names one and nothing the sources don't cover, and the question
+        names a specific topic of its own beside "it" (one that names none, or only a condition
+        like ageing, is about the message's topics anyway: "is pore size genetic?? and do they get
+        worse as u get older", "is that a myth?" after a cold's vitamin C)."""
+        pronoun = settings().understand.pronoun_subject.match(question)
+        broad = self.store.weak_topics | {self._settings.generic_topic}
+        if pronoun is None or not set(self.topics_of(question)) - broad or self.uncovered_terms(before):
+            return question
+        named = [mention for mention in self.topic_matcher.mentions(before) if mention.topic_id not in broad]
+        if len({mention.topic_id for mention in named}) != 1:
+            return question
+        start, end = pronoun.span("pronoun")
+        return question[:start] + before[named[0].start : named[0].end] + question[end:]
+
     def _with_context_heads(self, question: str, context_topics: Sequence[str]) -> str:
         """``question`` with a product's word alone ("the mask", "마스크는") spelled out as the
         conversation's topic named so ("collagen mask"), when the question names no topic and
@@ -541,11 +558,12 @@ class Retriever:
             scene = "cause" in cued_kinds(text) and cues.term_scene_before.search(text[:start])
             return inside(start, end) and not set_aside and not scene and not in_the_background(end)
 
-        def asks_broadly(start: int) -> bool:
-            # Not "i use niacinamide. is it good for pores?": "it", before the pores, is the
-            # uncovered term ("a basic routine for pores that isnt 12 steps" asks broadly).
+        def asks_of_pores(start: int) -> bool:
+            # "a basic routine for pores that isnt 12 steps", "why do some ppl have huge pores?? my
+            # bf has like glass skin": a question of pores themselves; not "i use niacinamide. is
+            # it good for pores?", where "it", before the pores, is the uncovered term.
             return any(
-                a <= start < b and cued_kind(text[a:b]) == OVERVIEW_KIND and not cues.refers_back.search(text[a:start])
+                a <= start < b and cued_kind(text[a:b]) is not None and not cues.refers_back.search(text[a:start])
                 for a, b in asked
             )
 
@@ -566,7 +584,7 @@ class Retriever:
                 broad_about_the_story
                 or any(
                     inside(m.start, m.end)
-                    and (m.topic_id not in weak or (m.topic_id == generic and asks_broadly(m.start)))
+                    and (m.topic_id not in weak or (m.topic_id == generic and asks_of_pores(m.start)))
                     for m in mentions
                 )
             )
@@ -729,6 +747,8 @@ class Retriever:
             return False  # "metal blackhead extractor loops": a term with a body word is about the body
         if not (other_subject_words or question.another_subject) and any(map(self._skin_care_by_itself, unknown)):
             return False  # "roughly how much is a fraxel session in gangnam?"
+        if self._names_own_pores(question.text, other_subject_words):
+            return False  # "does dairy make your pores bigger? … i love cheese"
         if question.another_subject or other_subject_words:
             return True  # "open pores in oak", "an engine serum for my civic"
         if (
@@ -788,6 +808,15 @@ class Retriever:
             lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match["body"])
         }
         return bool(own & self._body_lemmas) or bool(self._settings.korean_own_body.search(text))
+
+    def _names_own_pores(self, text: str, other_subject_words: Set[str]) -> bool:
+        """Whether ``text`` names a person's pores (``own_body`` ending in a pore word: "my
+        pores", "your nose pores"), not a thing's ("my oak table pores")."""
+        pore_words = set(self._settings.pore_words)
+        return any(
+            set(content_lemmas(match.group(0))) & pore_words and not set(match.group(0).split()) & other_subject_words
+            for match in self._settings.own_body.finditer(text.lower())
+        )
 
     def _body_words_of_things(self, text: str) -> Set[str]:
         """The body words (as lemmas) that ``text`` says of a thing of another subject: the

@@ -267,6 +267,8 @@ class Assistant:
         uses_context = follows_on or turn.intent not in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
         results: List[Result] = []
         for index, text in enumerate(questions):
+            if index > 0:
+                text = self.retriever.with_the_subject_before(text, questions[index - 1])
             question = Question(
                 text=self.retriever.with_named_ones(text, turn.text, turn.last_topics),
                 intent_kind=None if several else INTENT_KINDS.get(turn.intent),
@@ -353,7 +355,8 @@ class Assistant:
             # ``carried``: a question that names nothing is about the subject of the sentence
             # before it ("aha bha 각질제거 일주일에 몇번이 적당함? 걍 매일 하면 안돼?"; not "…and a
             # collagen mask? dont wanna overdo either", which asks nothing of overdoing, nor "저녁에
-            # 반신욕은 거의 매일 하는 편이에요", which tells)
+            # 반신욕은 거의 매일 하는 편이에요", which tells), whichever sentence before named it
+            # ("BHA 토너 하나 샀거든요 … 볼은 좀 건조한 편이에요 … 매일 써도 되는건지")
             subjects = unnamed
             for start, end in sentence_spans(text):
                 sentence = text[start:end]
@@ -361,11 +364,13 @@ class Assistant:
                 # ... asking in pore care's words only ("그냥 매일 하면 안 돼요?", not "can I go
                 # swimming every day?"), or of skin or pores ("매일 쓰면 모공 더 빨리 좋아지는거 아님?")
                 asks = bool(cues.question_sentence.search(sentence)) and (
-                    not self.retriever.foreign_words(sentence) or self.retriever.has_skin_words(sentence)
+                    not self.retriever.foreign_words(sentence)
+                    or self.retriever.has_skin_words(sentence)
+                    or bool(cues.uses_a_product.search(sentence))
                 )
                 if cue.search(sentence) and subject in (own or (subjects if carried and asks else unnamed)):
                     return True
-                subjects = own or subjects
+                subjects = own | subjects
             return False
 
         facts = [fact for fact in decision.facts if fact != extra]

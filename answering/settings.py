@@ -51,6 +51,9 @@ class Understand:
     condition: Pattern[str]
     overdoing: Pattern[str]
     excess: Pattern[str]
+    uses_a_product: Pattern[str]
+    pronoun_subject: Pattern[str]
+    pronoun_question_max_words: int
     named_one: Pattern[str]
     comparison: Pattern[str]
     comparison_joiner: Pattern[str]
@@ -173,6 +176,9 @@ def _understand(raw: dict) -> Understand:
         condition=_compiled(raw["condition"]),
         overdoing=_compiled(raw["overdoing"]),
         excess=_compiled(raw["excess"]),
+        uses_a_product=_compiled(raw["uses_a_product"]),
+        pronoun_subject=_compiled(raw["pronoun_subject"]),
+        pronoun_question_max_words=raw["pronoun_question_max_words"],
         named_one=_compiled(raw["named_one"]),
         comparison=_compiled(raw["comparison"]),
         comparison_joiner=_compiled(raw["comparison_joiner"]),

@@ -163,10 +163,15 @@ def _says_something(question: str) -> bool:
 def _with_the_claim(sentences: List[str], index: int) -> str:
     """Sentence ``index``; when it only asks whether a claim is right ("Is she right?") right
     after the sentence that reports it ("My coworker says I should put it on my face instead
-    of eating it."), both: the claim is what it asks about."""
+    of eating it."), or only asks of "it" ("Thinking about microneedling for my saggy pores.
+    Does it work?"), both: the sentence before is what it asks about."""
     cues = settings().understand
     sentence = sentences[index]
-    if index > 0 and cues.claim_check.search(sentence) and cues.reported_claim.search(sentences[index - 1]):
+    if index == 0:
+        return sentence
+    if cues.claim_check.search(sentence) and cues.reported_claim.search(sentences[index - 1]):
+        return f"{sentences[index - 1]} {sentence}"
+    if cues.asks_of_the_term.search(sentence) and len(sentence.split()) <= cues.pronoun_question_max_words:
         return f"{sentences[index - 1]} {sentence}"
     return sentence
 

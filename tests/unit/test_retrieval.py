@@ -1741,3 +1741,71 @@ def test_current_is_no_clinic_measuring() -> None:
         .slots["last_facts"]
     )
     assert "pores_clinical_imaging" not in facts
+
+
+# ---- round 50: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("모공 크기는 뭐에 따라 달라져요?", "overview_pore_causes"),
+        ("세수는 어떤 물로 해요?", "cleansing_routine"),
+        ("클렌징하고 나서 팩은 뭐 하면 돼요?", "packs_order"),
+        ("does retinol do anything for pores?", "retinol_what_is"),
+        ("pores 101 please. i have only ever used a bar of soap", "overview_weekly_routine"),
+    ],
+)
+def test_round_fifty_ways_to_ask_reach_their_fact(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_a_use_asked_daily_in_a_post_is_of_the_product_named_sentences_before() -> None:
+    text = (
+        "AHA 패드를 하나 샀어요. 저는 지성이고 이마가 잘 번들거려요. "
+        "아직 안 써봤는데 매일 써도 되는지 헷갈려요. 몇 번 쓰는 게 좋아요?"
+    )
+    assert "over_exfoliation" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_an_uncovered_thing_told_beside_a_question_of_pores_is_named_and_the_question_answered(
+    retriever: Retriever,
+) -> None:
+    result = retriever.retrieve(
+        Question("why are some people's pores bigger than others?? my roommate has jade rollers")
+    )
+    assert result.outcome is Outcome.ANSWER and result.missing == "jade rollers"
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("does milk make your pores bigger? i drink tons and love cheese", Outcome.TERM_NOT_COVERED),
+        ("my oak table pores are full of grime, how do i clean them", Outcome.OUT_OF_DOMAIN),
+    ],
+)
+def test_a_persons_pores_beside_a_food_are_skin_and_a_tables_are_not(retriever: Retriever, text, outcome) -> None:
+    assert retriever.retrieve(Question(text)).outcome is outcome
+
+
+def test_what_one_does_versus_what_the_other_does_is_a_question_of_each() -> None:
+    text = "explain what vitamin c does versus what retinol does for pores"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == [
+        "vitamin_c_what_is",
+        "retinol_what_is",
+    ]
+
+
+def test_it_in_a_second_question_naming_another_topic_is_the_first_questions_topic() -> None:
+    text = "how many times a week for a collagen mask, and should it come after exfoliating?"
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["collagen_mask_frequency", "exfoliation_with_collagen_mask"]
+
+
+def test_they_in_a_second_question_naming_only_a_condition_keeps_its_own_subject() -> None:
+    facts = (
+        assistant()
+        .respond(Turn("is pore size inherited? and do they grow with age", "nlu_fallback"))
+        .slots["last_facts"]
+    )
+    assert facts[0] == "genetics_pore_size" and facts[1] != "genetics_pore_size"

@@ -435,3 +435,55 @@ def test_where_it_is_written_or_comes_from_asks_for_the_source(text: str) -> Non
 )
 def test_words_of_broad_questions_in_narrow_ones_do_not_make_them_broad(text: str, kind: str) -> None:
     assert kind not in cued_kinds(text)[:1]
+
+
+# ---- round 50: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "그 얘기 어디에 그렇게 나와 있어요?",
+        "소스 있어요? 어디 나오는지 알려줘",
+        "links please? that figure seems made up",
+    ],
+)
+def test_more_ways_to_ask_where_it_says_so(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("모공 크기는 뭐에 따라 달라져요?", "cause"),
+        ("what does pore size depend on?", "cause"),
+        ("does retinol do anything for pores?", "what_is"),
+        ("explain what a collagen mask does for pores", "what_is"),
+        ("skincare 101 please, where do i start", "overview"),
+    ],
+)
+def test_ways_to_ask_what_it_depends_on_what_it_does_and_the_basics(text: str, kind: str) -> None:
+    assert cued_kinds(text)[0] == kind
+
+
+def test_what_i_do_for_my_pores_is_no_question_of_what_a_thing_does() -> None:
+    assert cued_kinds("what do i do for my pores")[0] != "what_is"
+
+
+def test_korean_water_asks_the_temperature() -> None:
+    assert [detail.reply for detail in asked_details("세수는 어떤 물로 해요?")] == ["detail_temperature"]
+
+
+def test_and_does_nothing_joins_no_second_question() -> None:
+    questions, _ = questions_in("why are my pores so big?? my brother has tiny ones and does nothing")
+    assert len(questions) == 1
+
+
+def test_a_short_pronoun_question_in_a_post_carries_the_sentence_before() -> None:
+    text = (
+        "I have had big pores on my nose since I was a teenager and I am thirty now. "
+        "A friend keeps telling me about jade rollers for tightening them. Does it work? "
+        "Also how often should I exfoliate my nose?"
+    )
+    questions, is_post = questions_in(text)
+    assert is_post and questions[0].startswith("A friend keeps telling me about jade rollers")
