@@ -1809,3 +1809,8 @@ def test_they_in_a_second_question_naming_only_a_condition_keeps_its_own_subject
         .slots["last_facts"]
     )
     assert facts[0] == "genetics_pore_size" and facts[1] != "genetics_pore_size"
+
+
+def test_oily_yet_dry_skin_is_what_clogged_pores_do() -> None:
+    facts = assistant().respond(Turn("my skin is oily but dry, what is going on", "nlu_fallback")).slots["last_facts"]
+    assert facts[0] == "clogged_pores_effects"

@@ -487,3 +487,13 @@ def test_a_short_pronoun_question_in_a_post_carries_the_sentence_before() -> Non
     )
     questions, is_post = questions_in(text)
     assert is_post and questions[0].startswith("A friend keeps telling me about jade rollers")
+
+
+def test_korean_whether_clauses_that_want_to_know_or_join_with_rang_are_questions() -> None:
+    wants_to_know = (
+        "저는 올해 예순이 된 사람입니다. 아들이 보습팩을 한 상자 사 왔는데 설명서가 안 보입니다. "
+        "이걸 몇 번 붙이는 것이 적당한지 알고 싶습니다."
+    )
+    assert questions_in(wants_to_know)[0] == ("이걸 몇 번 붙이는 것이 적당한지 알고 싶습니다.",)
+    joined = "레티놀이 모공에 어떻게 좋은 건지랑, 언제 바르면 좋은지 알려주세요"
+    assert len(questions_in(joined)[0]) == 2
