@@ -259,6 +259,10 @@ class Retriever:
             # for acne scars or only pores?" after a question about vitamin C.
             story_topics = [topic for topic in question.background_topics if topic not in topics]
             topics = story_topics + topics
+        elif question.context_topics and mentions and all(_sets_the_scene(question.text, m) for m in mentions):
+            # "패치테스트 해보고 괜찮으면 일주일에 몇번 해요?" after a question about an exfoliating pack
+            # for sensitive skin: what it names only sets the scene; the pack is what it asks about
+            topics = [topic for topic in question.context_topics if topic not in topics] + topics
         elif for_a_skin_type:
             # "what about for oily skin?", "지성이면요?" after how to cleanse: the last question,
             # for that skin type.
@@ -508,19 +512,12 @@ class Retriever:
         of the sentences that ask before those of the sentences that tell, with ``asked_first``
         (a broad question's own topics; elsewhere what a post tells may be what it asks about:
         "3교대라 생활패턴이 엉망이에요. 모공 넓어지는 데 영향이 있을까요?")."""
-        cues = settings().understand
         asked = asked_spans(text) if asked_first else ()
-
-        def sets_the_scene(mention: Mention) -> bool:
-            # ... also when the scene word is the mention's own first word ("after washing")
-            first_word = text[mention.start : mention.end].split(" ", 1)[0]
-            before = any(cues.scene_before.search(head) for head in (text[: mention.start], f"{first_word} "))
-            return before or bool(cues.scene_after.match(text, mention.end))
 
         def told(mention: Mention) -> bool:
             return bool(asked) and not any(a <= mention.start < b for a, b in asked)
 
-        return sorted(mentions, key=lambda mention: (sets_the_scene(mention), told(mention)))
+        return sorted(mentions, key=lambda mention: (_sets_the_scene(text, mention), told(mention)))
 
     def _asked_about_a_covered_topic(
         self, text: str, terms: List[Tuple[str, int, int]], mentions: List[Mention]
@@ -555,7 +552,9 @@ class Retriever:
             # "why do my blackheads come back after i use biore strips?": it sets the scene
             set_aside = cues.term_set_aside.search(text[:start]) or cues.set_aside_after.match(text[end:])
             # ...only for a "why" ("is it safe to exfoliate after i use accutane?" asks about it)
-            scene = "cause" in cued_kinds(text) and cues.term_scene_before.search(text[:start])
+            scene = "cause" in cued_kinds(text) and bool(
+                cues.term_scene_before.search(text[:start]) or cues.term_scene_after.match(text[end:])
+            )
             return inside(start, end) and not set_aside and not scene and not in_the_background(end)
 
         def asks_of_pores(start: int) -> bool:
@@ -1337,6 +1336,15 @@ def has_detail(fact: Fact, detail: DetailCue) -> bool:
     """Whether ``fact`` gives the detail a question asks for (how often, how long, ...)."""
     by_kind = bool(detail.fact_kind and detail.fact_kind in fact.kinds)
     return by_kind or bool(detail.has and detail.has.search(fact.answer))
+
+
+def _sets_the_scene(text: str, mention: Mention) -> bool:
+    """Whether a mention is in a clause that only sets the scene ("after washing", "세안하고",
+    "패치테스트 해보고"), also when the scene word is the mention's own first word."""
+    cues = settings().understand
+    first_word = text[mention.start : mention.end].split(" ", 1)[0]
+    before = any(cues.scene_before.search(head) for head in (text[: mention.start], f"{first_word} "))
+    return before or bool(cues.scene_after.match(text, mention.end))
 
 
 def _joined(text: str, spans: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:

@@ -65,6 +65,7 @@ class Understand:
     overdoing_facts: Dict[str, str]
     scene_before: Pattern[str]
     term_scene_before: Pattern[str]
+    term_scene_after: Pattern[str]
     scene_after: Pattern[str]
     follow_up_opener: Pattern[str]
     question_joiner: Pattern[str]
@@ -190,6 +191,7 @@ def _understand(raw: dict) -> Understand:
         overdoing_facts=dict(raw["overdoing_facts"]),
         scene_before=_compiled(raw["scene_before"]),
         term_scene_before=_compiled(raw["term_scene_before"]),
+        term_scene_after=_compiled(raw["term_scene_after"]),
         scene_after=_compiled(raw["scene_after"]),
         follow_up_opener=_compiled(raw["follow_up_opener"]),
         question_joiner=_compiled(raw["question_joiner"]),

@@ -1814,3 +1814,47 @@ def test_they_in_a_second_question_naming_only_a_condition_keeps_its_own_subject
 def test_oily_yet_dry_skin_is_what_clogged_pores_do() -> None:
     facts = assistant().respond(Turn("my skin is oily but dry, what is going on", "nlu_fallback")).slots["last_facts"]
     assert facts[0] == "clogged_pores_effects"
+
+
+# ---- round 51: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("do the korean collagen sheets get certified by anyone?", "collagen_mask_mfds"),
+        ("tldr on looking after pores?", "overview_weekly_routine"),
+        ("any quick tips for my pores?", "overview_less_visible_pores"),
+    ],
+)
+def test_round_fifty_one_ways_to_ask_reach_their_fact(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_a_question_after_a_comma_asks_beside_an_uncovered_one() -> None:
+    text = "is microneedling worth it? also my laser session is next week, is doing a collagen mask after that ok"
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts[0] in ("laser_recovery_window", "collagen_mask_with_procedures")
+
+
+def test_an_uncovered_activity_that_says_when_is_no_question_of_it(retriever: Retriever) -> None:
+    result = retriever.retrieve(
+        Question("세수하다 보니까 코 옆 모공이 늘어졌던데 면도하다 생긴 건가 왜 이런 건지 궁금해요")
+    )
+    assert result.outcome is Outcome.ANSWER
+
+
+def test_what_a_follow_up_names_only_to_set_the_scene_gives_way_to_the_last_answers_subject() -> None:
+    turn = Turn(
+        "패치 테스트 해보고 별일 없으면 주 몇 회 해요?",
+        "ask_frequency",
+        last_topics=("sensitive_skin", "exfoliating_pack"),
+        last_kind="what_is",
+        last_facts=("sensitive_skin_patch_test",),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliating_pack_frequency"]
+
+
+def test_then_what_shortened_in_korean_is_the_next_step() -> None:
+    turn = _after("exfoliating_pack_frequency", "exfoliating_pack", "frequency", "그 담엔 뭐 발라요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["packs_order"]
