@@ -609,8 +609,8 @@ class Retriever:
 
     def each_compared(self, text: str) -> List[str]:
         """A question that sets two covered topics side by side ("whats the difference between a
-        각질팩 and a 보습팩?"), or asks whether two causes did it, as one question of each, the
-        other's name left out; any other question as it is. A broad question ("aging vs
+        각질팩 and a 보습팩?"), asks what two things are, or asks whether two causes did it, as
+        one question of each, the other's name left out; any other question as it is. A broad question ("aging vs
         clogging, how do I tell?") stays whole: an overview tells them apart; nor does one that
         asks how to combine them ("how should i be timing the exfoliating vs the collagen
         masks?")."""
@@ -618,7 +618,9 @@ class Retriever:
         compares = bool(cues.difference.search(text))
         # ... and so does a question whether two causes did it ("이게 햇빛이랑 담배 때문임??")
         asks_why = asked_kind(text) == "cause"
-        if not (compares or asks_why) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
+        # ... and so does one asking what two things are ("what are 각질팩 and 보습팩?")
+        defines = asked_kind(text) == "what_is"
+        if not (compares or asks_why or defines) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
             return [text]
         causes = set(self._settings.relation_cause_topics)
         mentions = sorted(
@@ -626,7 +628,7 @@ class Retriever:
             key=lambda mention: mention.start,
         )
         for first, second in zip(mentions, mentions[1:]):
-            side_by_side = compares or {first.topic_id, second.topic_id} <= causes
+            side_by_side = compares or defines or {first.topic_id, second.topic_id} <= causes
             if (
                 side_by_side
                 and self.subjects([first.topic_id]) != self.subjects([second.topic_id])
@@ -985,7 +987,7 @@ class Retriever:
                 for fact in candidates
                 if has_detail(fact, detail) or (kind == OVERVIEW_KIND and OVERVIEW_KIND in fact.kinds)
             ] or [fact for fact in self._kind_of_facts(topics) if all(has_detail(fact, d) for d in details)]
-            if not candidates:
+            if not (candidates if kind == OVERVIEW_KIND else _of_their_own(candidates, topics[0])):
                 return Result(
                     Outcome.DETAIL_NOT_COVERED,
                     topics=topics,
@@ -995,9 +997,7 @@ class Retriever:
                     reason=f"no {topics[0]} fact has the detail {detail.reply}",
                 )
         if details and kind != OVERVIEW_KIND:
-            # ... from a fact of its own rather than an overview's line ("what should i put on
-            # after" exfoliating: the collagen mask, not a routine that mentions "after")
-            candidates = [fact for fact in candidates if OVERVIEW_KIND not in fact.kinds] or candidates
+            candidates = _of_their_own(candidates, topics[0])
         # A detail of a kind of its own is that kind of question ("사용법을 … 콜라겐 마스크는 일주일에
         # 몇 번 정도 쓰시라고 하면 될까요?" asks how often, whatever "사용법" cues)
         if kind != OVERVIEW_KIND:
@@ -1330,6 +1330,17 @@ class Retriever:
             (2 * self._weight(query & words) / (query_weight + weight) for words, weight in self._phrasings[fact.id]),
             default=0.0,
         )
+
+
+def _of_their_own(facts: List[Fact], topic: str) -> List[Fact]:
+    """The facts that give a detail of ``topic`` themselves rather than in an overview's line
+    ("what should i put on after" exfoliating: the collagen mask, not a routine that mentions
+    "after"), else the overviews about ``topic``: one about something else gives the detail of
+    that ("is retinol good for loose pores? and what percentage…": the sagging overview's 7% is
+    vitamin C's)."""
+    return [fact for fact in facts if OVERVIEW_KIND not in fact.kinds] or [
+        fact for fact in facts if topic in fact.topics
+    ]
 
 
 def has_detail(fact: Fact, detail: DetailCue) -> bool:

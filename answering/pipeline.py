@@ -295,6 +295,7 @@ class Assistant:
             )
         decision = self._with_what_overdoing_does(
             turn.text,
+            turn.last_topics,
             decide(
                 results,
                 settings().understand.max_answered_questions,
@@ -335,7 +336,7 @@ class Assistant:
             return background
         return before + [topic for topic in background if topic not in before]
 
-    def _with_what_overdoing_does(self, text: str, decision: Decision) -> Decision:
+    def _with_what_overdoing_does(self, text: str, last_topics: Tuple[str, ...], decision: Decision) -> Decision:
         """The decision, with what overdoing the answer's subject does: as a further answer when
         the message says it is done very often ("I scrub almost every day… how often should I
         exfoliate?"), as the first when it asks about doing it too much ("각질제거 많이 하면
@@ -343,6 +344,12 @@ class Assistant:
         cues = settings().understand
         if decision.reply is not Reply.ANSWER or not (cues.overdoing.search(text) or cues.excess.search(text)):
             return decision
+        overdone = self._overdone_subject_of_the_last_answer(text, last_topics)
+        if overdone is not None:
+            # "and what happens if i overdo it" after how often to exfoliate clogged pores
+            extra = self.store.fact(cues.overdoing_facts[overdone])
+            if extra is not None:
+                return replace(decision, facts=[extra])
         subjects = self.retriever.subjects(decision.facts[0].topics[:1])
         subject = next(iter(subjects), "")
         extra = self.store.fact(cues.overdoing_facts.get(subject, ""))
@@ -382,6 +389,15 @@ class Assistant:
             return decision
         most = cues.max_answered_questions
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
+
+    def _overdone_subject_of_the_last_answer(self, text: str, last_topics: Tuple[str, ...]) -> Optional[str]:
+        """The subject of the last answer that can be overdone, when a message that names no
+        topic asks about doing it too much ("and what happens if i overdo it")."""
+        cues = settings().understand
+        if self.retriever.topics_of(text) or not cues.excess.search(text):
+            return None
+        overdone = [s for s in self.retriever.subjects(last_topics) if s in cues.overdoing_facts]
+        return overdone[0] if len(overdone) == 1 else None
 
     def _subjects_of(self, text: str) -> Set[str]:
         """The subjects a text names: its topics as their broader ones (AHA -> exfoliation), but

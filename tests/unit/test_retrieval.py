@@ -1858,3 +1858,85 @@ def test_what_a_follow_up_names_only_to_set_the_scene_gives_way_to_the_last_answ
 def test_then_what_shortened_in_korean_is_the_next_step() -> None:
     turn = _after("exfoliating_pack_frequency", "exfoliating_pack", "frequency", "그 담엔 뭐 발라요?")
     assert assistant().respond(turn).slots["last_facts"] == ["packs_order"]
+
+
+# ---- round 52: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sourdough starter keeps growing a crusty skin on top, how do i stop it",
+        "the vinyl skin on my laptop lid is bubbling up, how do i flatten it",
+    ],
+)
+def test_round_fifty_two_skin_of_a_thing_is_out_of_domain(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("is there something we could try for big pores?", "overview_less_visible_pores"),
+        ("what can i use afterwards once i've had a peel", "acid_cosmetics_after_peeling"),
+        (
+            "i have sensitive skin, is there anything i should do before trying a new exfoliating pack?",
+            "sensitive_skin_patch_test",
+        ),
+    ],
+)
+def test_round_fifty_two_ways_to_ask_reach_their_fact(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_a_question_what_two_things_are_is_answered_of_each() -> None:
+    facts = assistant().respond(Turn("what is vitamin c and retinol", "nlu_fallback")).slots["last_facts"]
+    assert facts == ["vitamin_c_what_is", "retinol_what_is"]
+
+
+def test_a_detail_only_an_overview_of_another_subject_gives_is_not_covered(retriever: Retriever) -> None:
+    # the 7% of the overviews is vitamin C's, not retinol's
+    result = retriever.retrieve(Question("what concentration of retinol should i buy"))
+    assert result.outcome is Outcome.DETAIL_NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    "last, text, fact_id",
+    [
+        # the overview of the subject gives a detail that no fact of its own does
+        (
+            ("face_sagging_cause", "aging", "cause"),
+            "and where on the face does that show up first?",
+            "overview_aging_or_clogging",
+        ),
+        # doing the last answer's subject too much
+        (("exfoliation_frequency", "exfoliation", "frequency"), "what if i do it too much though?", "over_exfoliation"),
+        # tablets beside vitamin C are supplements, not a device
+        (
+            ("vitamin_c_concentration", "vitamin_c", "recommendation"),
+            "and do the tablets work as well?",
+            "vitamin_c_supplements",
+        ),
+    ],
+)
+def test_round_fifty_two_follow_ups_reach_their_fact(last: Tuple[str, str, str], text: str, fact_id: str) -> None:
+    assert assistant().respond(_after(*last, text)).slots["last_facts"] == [fact_id]
+
+
+@pytest.mark.parametrize(
+    "text, fact_ids",
+    [
+        # two questions, each of its own fact
+        (
+            "where on my face does old keratin pile up, and how many seconds should i rub it in the bath",
+            ["old_keratin_areas", "bath_dead_skin_removal"],
+        ),
+        # one question of two details that only the overview gives together
+        (
+            "where on the face does dead skin collect most, and if i do that rubbing in the bath how long for",
+            ["overview_clear_clogged_pores"],
+        ),
+    ],
+)
+def test_two_details_are_answered_by_the_facts_that_give_them(text: str, fact_ids: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(fact_ids)] == fact_ids
