@@ -259,9 +259,10 @@ def asked_kind(text: str) -> Optional[str]:
 
 def small_talk_cue(text: str) -> Optional[str]:
     """The small-talk intent a short message's words make ("thx!!", "감사합니다 수고하세요"), for
-    messages the NLU could not place; None for anything longer or without such words."""
+    messages the NLU could not place; None for anything longer or without such words. An
+    emoticon (":)", "^^") is no word."""
     cues = settings().understand
-    if len(text.split()) > cues.small_talk_max_words:
+    if sum(1 for word in text.split() if _WORDS.search(word)) > cues.small_talk_max_words:
         return None
     intent = next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
     return None if intent not in (None, "greet") and "?" in text else intent

@@ -1940,3 +1940,23 @@ def test_round_fifty_two_follow_ups_reach_their_fact(last: Tuple[str, str, str],
 )
 def test_two_details_are_answered_by_the_facts_that_give_them(text: str, fact_ids: List[str]) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(fact_ids)] == fact_ids
+
+
+# ---- round 53: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the sponge filter in my betta tank is all clogged up, can i rinse it under the tap?",
+        "my 40 gallon tank's filter pores are clogged with algae, how do i clean them",
+        "아파트 주차장 바닥 보도블록 틈새에 이끼가 꼈어요 어떻게 없애요?",
+    ],
+)
+def test_round_fifty_three_things_of_another_subject_are_out_of_domain(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_what_vitamin_c_does_not_do_for_oil_glands_is_the_case_that_says_it() -> None:
+    text = "is vitamin c good for collagen? and does it do anything to my oil glands"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][-1] == "vitamin_c_supplements"

@@ -1,5 +1,7 @@
 """Stage 1 of answering: what a message asks, read from its words alone."""
 
+from typing import Optional
+
 import pytest
 
 from answering.understand import (
@@ -497,3 +499,34 @@ def test_korean_whether_clauses_that_want_to_know_or_join_with_rang_are_question
     assert questions_in(wants_to_know)[0] == ("이걸 몇 번 붙이는 것이 적당한지 알고 싶습니다.",)
     joined = "레티놀이 모공에 어떻게 좋은 건지랑, 언제 바르면 좋은지 알려주세요"
     assert len(questions_in(joined)[0]) == 2
+
+
+# ---- round 53: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("네 알겠어요 고맙습니다 즐거운 하루 보내세요 ^^", "thank"),
+        ("ok got it thanks so much :) :)", "thank"),
+        ("ok got it thanks so much, that was really helpful for me", None),
+    ],
+)
+def test_an_emoticon_is_no_word_of_a_short_message(text: str, intent: Optional[str]) -> None:
+    assert small_talk_cue(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("ok but where exactly did it say that?", True),
+        ("소스??", True),
+        ("파스타 소스 추천해줘", False),
+    ],
+)
+def test_round_fifty_three_source_requests(text: str, asks: bool) -> None:
+    assert asks_for_the_source(text) is asks
+
+
+def test_how_much_is_enough_in_korean_asks_how_often() -> None:
+    assert cued_kind("레티놀은 얼마나 쓰면 딱 좋은지 궁금해요") == "frequency"
