@@ -610,17 +610,18 @@ class Retriever:
     def each_compared(self, text: str) -> List[str]:
         """A question that sets two covered topics side by side ("whats the difference between a
         각질팩 and a 보습팩?"), asks what two things are, or asks whether two causes did it, as
-        one question of each, the other's name left out; any other question as it is. A broad question ("aging vs
-        clogging, how do I tell?") stays whole: an overview tells them apart; nor does one that
-        asks how to combine them ("how should i be timing the exfoliating vs the collagen
-        masks?")."""
+        one question of each, the other's name left out; any other question as it is. A broad
+        question ("aging vs clogging, how do I tell?") stays whole: an overview tells them apart;
+        nor does one that asks how to combine them ("how should i be timing the exfoliating vs
+        the collagen masks?")."""
         cues = settings().understand
         compares = bool(cues.difference.search(text))
         # ... and so does a question whether two causes did it ("이게 햇빛이랑 담배 때문임??")
-        asks_why = asked_kind(text) == "cause"
+        kind = asked_kind(text)
+        asks_why = kind == "cause"
         # ... and so does one asking what two things are ("what are 각질팩 and 보습팩?")
-        defines = asked_kind(text) == "what_is"
-        if not (compares or asks_why or defines) or asked_kind(text) == OVERVIEW_KIND or cues.combination.search(text):
+        defines = kind == "what_is"
+        if not (compares or asks_why or defines) or kind == OVERVIEW_KIND or cues.combination.search(text):
             return [text]
         causes = set(self._settings.relation_cause_topics)
         mentions = sorted(
