@@ -865,13 +865,13 @@ class Retriever:
         return [word for word in words if word[:2] not in self.store.korean_stems]
 
     def _has_korean_skin_word(self, text: str, everyday: bool = False) -> bool:
-        """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever it ends with;
-        with ``everyday``, a skin-care word with other lives (마스크, 팩, 각질) counts too, but not
-        as a likeness ("폰 보호필름 각질처럼 일어남")."""
-        words = HANGUL_WORD.findall(text)
-        if any(word.startswith(skin) for word in words for skin in self._settings.korean_skin_words):
+        """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever its ending
+        but a likeness ("줄눈에 블랙헤드처럼 검은 곰팡이가"); with ``everyday``, a skin-care word
+        with other lives (마스크, 팩, 각질) counts too, again not as a likeness ("폰 보호필름
+        각질처럼 일어남")."""
+        things = [word for word in HANGUL_WORD.findall(text) if not word.endswith(self._settings.korean_likeness)]
+        if any(word.startswith(skin) for word in things for skin in self._settings.korean_skin_words):
             return True
-        things = [word for word in words if not word.endswith(self._settings.korean_likeness)]
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()
         return any(word.startswith(skin) for word in things for skin in everyday_words)
 

@@ -381,6 +381,10 @@ class Assistant:
             return False
 
         facts = [fact for fact in decision.facts if fact != extra]
+        if len(facts) >= cues.max_answered_questions and not _asks_about_overdoing(text):
+            # two questions answered: a worry told in passing ("너무 자주 하면 뒤집어진다고 해서
+            # 무서워요") takes neither's place
+            return decision
         if said_of_the_subject(cues.excess):
             facts = [extra] + facts
         elif said_of_the_subject(cues.overdoing, carried=True) and extra not in decision.facts:
@@ -588,6 +592,16 @@ class Assistant:
         # ("can u say that in english pls? my bf doesnt read korean": the language is no topic)
         remainder = settings().understand.language_names.sub(" ", _without_the_switch(turn.text))
         return bool(self.retriever.topics_of(remainder))
+
+
+def _asks_about_overdoing(text: str) -> bool:
+    """Whether a sentence of ``text`` asks about doing something too much or too often."""
+    cues = settings().understand
+    sentences = [text[start:end] for start, end in sentence_spans(text)]
+    return any(
+        cues.question_sentence.search(sentence) and (cues.excess.search(sentence) or cues.overdoing.search(sentence))
+        for sentence in sentences
+    )
 
 
 def _without_the_switch(text: str) -> str:

@@ -1960,3 +1960,45 @@ def test_round_fifty_three_things_of_another_subject_are_out_of_domain(retriever
 def test_what_vitamin_c_does_not_do_for_oil_glands_is_the_case_that_says_it() -> None:
     text = "is vitamin c good for collagen? and does it do anything to my oil glands"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][-1] == "vitamin_c_supplements"
+
+
+# ---- round 54: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the clear coat on my civic's roof is peeling off in flakes, can i fix that myself?",
+        "욕실 줄눈에 블랙헤드처럼 까만 곰팡이가 꼈어요 어떻게 빼요?",
+        "휴대폰 보호필름 밑에 기포가 모공처럼 송송 생겼어요 어떻게 없애요?",
+    ],
+)
+def test_round_fifty_four_things_of_another_subject_are_out_of_domain(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_the_one_with_a_thing_picks_from_the_last_answer() -> None:
+    turn = Turn(
+        "the one with acids in it, what's that for?",
+        "nlu_fallback",
+        last_topics=("cleansing",),
+        last_facts=("cleansing_which_cleanser",),
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["cleansing_which_cleanser"]
+
+
+def test_a_worry_told_in_passing_takes_neither_question_s_place() -> None:
+    text = (
+        "친구가 각질 제거 너무 자주 하면 피부 뒤집어진다고 겁주더라고요. 일주일에 몇 번이 적당해요? "
+        "그리고 콜라겐 마스크는 얼마나 자주 해요?"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["exfoliation_frequency", "collagen_mask_frequency"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["각질제거제 처음 시작할 때 어떻게 해요?", "what's the safest way for a beginner to start a bha?"],
+)
+def test_starting_an_exfoliant_is_introducing_it_gradually(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["aha_bha_introduce_gradually"]

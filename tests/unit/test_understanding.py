@@ -530,3 +530,36 @@ def test_round_fifty_three_source_requests(text: str, asks: bool) -> None:
 
 def test_how_much_is_enough_in_korean_asks_how_often() -> None:
     assert cued_kind("레티놀은 얼마나 쓰면 딱 좋은지 궁금해요") == "frequency"
+
+
+# ---- round 54: cases of the fixes made for it (own wordings)
+
+
+def test_a_korean_question_ending_in_a_connective_is_split() -> None:
+    assert questions_in("비타민c는 몇 퍼짜리 쓰면 되고 나이아신아마이드는 괜찮아요?")[0] == (
+        "비타민c는 몇 퍼짜리 쓰면 되고",
+        "나이아신아마이드는 괜찮아요?",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("건조해서 그런지 모공이 커 보여요", "cause"),
+        ("what's the safest way for a beginner to start a bha?", "how_to"),
+    ],
+)
+def test_round_fifty_four_kinds(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("what's all that based on?", True),
+        ("based on what though", True),
+        ("what should my routine be based on my skin type?", False),
+    ],
+)
+def test_round_fifty_four_source_requests(text: str, asks: bool) -> None:
+    assert asks_for_the_source(text) is asks
