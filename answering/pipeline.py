@@ -309,6 +309,7 @@ class Assistant:
                 ),
             ),
         )
+        decision = self._with_the_sensitive_skin_advice(turn.text, decision)
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
@@ -393,6 +394,23 @@ class Assistant:
             return decision
         most = cues.max_answered_questions
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
+
+    def _with_the_sensitive_skin_advice(self, text: str, decision: Decision) -> Decision:
+        """The decision, with the sources' advice for sensitive skin (a patch test, a small area
+        first) as a further answer when the message says the skin is sensitive ("I have sensitive
+        skin, how often should I exfoliate?"), the reply has room and does not say it already
+        (the advice's sentences back a fact of the reply: the weekly routine's last bullet)."""
+        cues = settings().understand
+        advice = self.store.fact(cues.sensitive_skin_fact)
+        if (
+            decision.reply is not Reply.ANSWER
+            or advice is None
+            or set(advice.quotes) <= {quote for fact in decision.facts for quote in fact.quotes}
+            or len(decision.facts) >= cues.max_answered_questions
+            or not cues.sensitive_skin.search(text)
+        ):
+            return decision
+        return replace(decision, facts=[*decision.facts, advice], more=[f for f in decision.more if f != advice])
 
     def _overdone_subject_of_the_last_answer(self, text: str, last_topics: Tuple[str, ...]) -> Optional[str]:
         """The subject of the last answer that can be overdone, when a message that names no

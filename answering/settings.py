@@ -63,6 +63,8 @@ class Understand:
     term_set_aside: Pattern[str]
     background_clause_end: Pattern[str]
     overdoing_facts: Dict[str, str]
+    sensitive_skin: Pattern[str]
+    sensitive_skin_fact: str
     scene_before: Pattern[str]
     term_scene_before: Pattern[str]
     term_scene_after: Pattern[str]
@@ -189,6 +191,8 @@ def _understand(raw: dict) -> Understand:
         term_set_aside=_compiled(raw["term_set_aside"]),
         background_clause_end=_compiled(raw["background_clause_end"]),
         overdoing_facts=dict(raw["overdoing_facts"]),
+        sensitive_skin=_compiled(raw["sensitive_skin"]),
+        sensitive_skin_fact=raw["sensitive_skin_fact"],
         scene_before=_compiled(raw["scene_before"]),
         term_scene_before=_compiled(raw["term_scene_before"]),
         term_scene_after=_compiled(raw["term_scene_after"]),

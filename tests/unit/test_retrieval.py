@@ -2002,3 +2002,32 @@ def test_a_worry_told_in_passing_takes_neither_question_s_place() -> None:
 )
 def test_starting_an_exfoliant_is_introducing_it_gradually(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["aha_bha_introduce_gradually"]
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        (
+            "my skin is super sensitive, how many times a week can i exfoliate?",
+            ["exfoliation_frequency", "sensitive_skin_patch_test"],
+        ),
+        ("피부가 예민한 편인데 각질제거 일주일에 몇 번 해요?", ["exfoliation_frequency", "sensitive_skin_patch_test"]),
+        # the weekly routine says it already
+        ("i have sensitive skin, what weekly routine should i follow?", ["overview_weekly_routine"]),
+    ],
+)
+def test_someone_with_sensitive_skin_also_hears_the_advice_for_it(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == facts
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("any exfoliating tips for a beginner?", "overview_exfoliation"),
+        ("각질제거 주의사항 있어요?", "overview_exfoliation"),
+        # a way of getting dead skin off is the bath method, not the tips
+        ("is there a way to get the dead skin off my chin in the bath?", "bath_dead_skin_removal"),
+    ],
+)
+def test_exfoliating_tips_are_the_exfoliation_overview(text: str, fact: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact
