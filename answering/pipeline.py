@@ -309,7 +309,7 @@ class Assistant:
                 ),
             ),
         )
-        decision = self._with_the_sensitive_skin_advice(turn.text, decision)
+        decision = self._with_the_sensitive_skin_advice(turn.text, self._with_what_helps(turn.text, decision))
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
@@ -394,6 +394,19 @@ class Assistant:
             return decision
         most = cues.max_answered_questions
         return replace(decision, facts=facts[:most], more=facts[most:] + decision.more)
+
+    def _with_what_helps(self, text: str, decision: Decision) -> Decision:
+        """The decision, with what helps as a further answer when a broad question ("what helps
+        in humid weather?") was answered with the one fact of a condition that has no overview of
+        its own (humidity): the overview of ``what_helps_a_condition`` for it."""
+        cues = settings().understand
+        if decision.reply is not Reply.ANSWER or len(decision.facts) != 1 or cued_kind(text) != OVERVIEW_KIND:
+            return decision
+        answered = decision.facts[0]
+        overview = self.store.fact(cues.what_helps_a_condition.get(answered.topics[0], ""))
+        if overview is None or OVERVIEW_KIND in answered.kinds:
+            return decision
+        return replace(decision, facts=[answered, overview], more=[f for f in decision.more if f != overview])
 
     def _with_the_sensitive_skin_advice(self, text: str, decision: Decision) -> Decision:
         """The decision, with the sources' advice for sensitive skin (a patch test, a small area

@@ -65,6 +65,7 @@ class Understand:
     overdoing_facts: Dict[str, str]
     sensitive_skin: Pattern[str]
     sensitive_skin_fact: str
+    what_helps_a_condition: Dict[str, str]
     scene_before: Pattern[str]
     term_scene_before: Pattern[str]
     term_scene_after: Pattern[str]
@@ -193,6 +194,7 @@ def _understand(raw: dict) -> Understand:
         overdoing_facts=dict(raw["overdoing_facts"]),
         sensitive_skin=_compiled(raw["sensitive_skin"]),
         sensitive_skin_fact=raw["sensitive_skin_fact"],
+        what_helps_a_condition=dict(raw["what_helps_a_condition"]),
         scene_before=_compiled(raw["scene_before"]),
         term_scene_before=_compiled(raw["term_scene_before"]),
         term_scene_after=_compiled(raw["term_scene_after"]),

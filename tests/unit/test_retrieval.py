@@ -2031,3 +2031,28 @@ def test_someone_with_sensitive_skin_also_hears_the_advice_for_it(text: str, fac
 )
 def test_exfoliating_tips_are_the_exfoliation_overview(text: str, fact: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact
+
+
+# ---- round 55: cases of the fixes made for it (own wordings)
+
+
+def test_a_guitar_fretboard_is_another_subject(retriever: Retriever) -> None:
+    question = Question("기타 지판이 너무 건조해 보이는데 오일로 보습하면 얼마나 자주 해요?")
+    assert retriever.retrieve(question).outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("what helps my pores when the weather is super humid?", ["environment_pores", "overview_less_visible_pores"]),
+        # a question of whether, not of what helps: the condition's fact alone
+        ("does humid weather make pores look bigger?", ["environment_pores"]),
+    ],
+)
+def test_what_helps_with_a_condition_adds_the_overview_for_it(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == facts
+
+
+def test_exfoliating_without_wrecking_the_skin_is_the_exfoliation_overview() -> None:
+    text = "how can i exfoliate without damaging my face?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_exfoliation"]

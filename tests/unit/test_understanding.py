@@ -4,6 +4,7 @@ from typing import Optional
 
 import pytest
 
+from answering.settings import settings
 from answering.understand import (
     Turn,
     asked_details,
@@ -563,3 +564,27 @@ def test_round_fifty_four_kinds(text: str, kind: str) -> None:
 )
 def test_round_fifty_four_source_requests(text: str, asks: bool) -> None:
     assert asks_for_the_source(text) is asks
+
+
+# ---- round 55: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize("text", ["아 심심하다", "im kinda bored"])
+def test_boredom_asks_what_the_assistant_can_do(text: str) -> None:
+    assert small_talk_cue(text) == "ask_capabilities"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("콜라겐 마스크 쓰면 모공 덜 보여요?", "what_is"),
+        ("which anti-aging products are worth it for pores?", "overview"),
+        ("how should my skin care change in my 40s?", "overview"),
+    ],
+)
+def test_round_fifty_five_kinds(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+def test_every_morning_and_every_night_is_overdoing() -> None:
+    assert settings().understand.overdoing.search("i use my toner every morning and every night")
