@@ -296,11 +296,15 @@ class Retriever:
         overviews = [fact for fact in self.store.facts_about(topics) if OVERVIEW_KIND in fact.kinds]
         # An overview is of its first topic, or of three things or more the question names
         # ("각질팩이랑 보습팩, 콜라겐마스크 … 루틴 좀 짜주실수 있나요?": the weekly routine; the order
-        # of two packs is their own fact's)
+        # of two packs is their own fact's), or of a question that names its case ("a weekly plan
+        # for exfoliating + masks?")
+        named = self._settings.named_cases
         of_them = [
             fact
             for fact in overviews
-            if fact.topics[0] in topics or len(set(fact.topics) & set(topics) - self.store.weak_topics) >= 3
+            if fact.topics[0] in topics
+            or len(set(fact.topics) & set(topics) - self.store.weak_topics) >= 3
+            or (fact.id in named and named[fact.id].search(question.text) is not None)
         ]
         if kind == OVERVIEW_KIND and not of_them:
             # Only for a condition the question names itself or the last answer was about ("so

@@ -2056,3 +2056,8 @@ def test_what_helps_with_a_condition_adds_the_overview_for_it(text: str, facts: 
 def test_exfoliating_without_wrecking_the_skin_is_the_exfoliation_overview() -> None:
     text = "how can i exfoliate without damaging my face?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_exfoliation"]
+
+
+def test_a_weekly_plan_is_the_weekly_routine_whatever_topics_it_names() -> None:
+    text = "could you give me a weekly schedule for exfoliating and masks?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_weekly_routine"]
