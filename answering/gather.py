@@ -298,13 +298,13 @@ class Retriever:
         # ("각질팩이랑 보습팩, 콜라겐마스크 … 루틴 좀 짜주실수 있나요?": the weekly routine; the order
         # of two packs is their own fact's), or of a question that names its case ("a weekly plan
         # for exfoliating + masks?")
-        named = self._settings.named_cases
+        cases = self._settings.named_cases
         of_them = [
             fact
             for fact in overviews
             if fact.topics[0] in topics
             or len(set(fact.topics) & set(topics) - self.store.weak_topics) >= 3
-            or (fact.id in named and named[fact.id].search(question.text) is not None)
+            or (fact.id in cases and cases[fact.id].search(question.text) is not None)
         ]
         if kind == OVERVIEW_KIND and not of_them:
             # Only for a condition the question names itself or the last answer was about ("so
@@ -745,6 +745,7 @@ class Retriever:
         if self._settings.face_of_a_thing.search(question.text):
             body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
         body_words -= self._body_words_of_things(question.text)  # "my tomatoes' skins"
+        body_words -= self._korean_likened(question.text)  # "키보드 틈 … 블랙헤드 빼듯이"
         if len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words):
             return True  # "sanding drywall: n95 or a half face respirator?"
         if body_words or self._has_korean_skin_word(question.text):
@@ -868,12 +869,21 @@ class Retriever:
         words = [word for word in HANGUL_WORD.findall(text) if len(word) >= 2 and word[:2] not in fillers]
         return [word for word in words if word[:2] not in self.store.korean_stems]
 
+    def _korean_likened(self, text: str) -> Set[str]:
+        """The Korean words said as a likeness: "블랙헤드처럼", the 블랙헤드 of "블랙헤드 빼듯이"."""
+        words = HANGUL_WORD.findall(text)
+        return {
+            word
+            for word, after in zip(words, [*words[1:], ""])
+            if word.endswith(self._settings.korean_likeness) or after.endswith(self._settings.korean_likeness_after)
+        }
+
     def _has_korean_skin_word(self, text: str, everyday: bool = False) -> bool:
         """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever its ending
-        but a likeness ("줄눈에 블랙헤드처럼 검은 곰팡이가"); with ``everyday``, a skin-care word
-        with other lives (마스크, 팩, 각질) counts too, again not as a likeness ("폰 보호필름
-        각질처럼 일어남")."""
-        things = [word for word in HANGUL_WORD.findall(text) if not word.endswith(self._settings.korean_likeness)]
+        but a likeness (``_korean_likened``); with ``everyday``, a skin-care word with other lives
+        (마스크, 팩, 각질) counts too, again not as a likeness ("폰 보호필름 각질처럼 일어남")."""
+        likened = self._korean_likened(text)
+        things = [word for word in HANGUL_WORD.findall(text) if word not in likened]
         if any(word.startswith(skin) for word in things for skin in self._settings.korean_skin_words):
             return True
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()

@@ -116,6 +116,7 @@ class Gather:
     korean_everyday_skin_words: Tuple[str, ...]
     korean_filler_words: Tuple[str, ...]
     korean_likeness: Tuple[str, ...]
+    korean_likeness_after: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
     other_subject_idioms: Pattern[str]

@@ -2061,3 +2061,11 @@ def test_exfoliating_without_wrecking_the_skin_is_the_exfoliation_overview() -> 
 def test_a_weekly_plan_is_the_weekly_routine_whatever_topics_it_names() -> None:
     text = "could you give me a weekly schedule for exfoliating and masks?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_weekly_routine"]
+
+
+# ---- round 56: cases of the fixes made for it (own wordings)
+
+
+def test_a_skin_word_before_a_likeness_verb_is_no_skin(retriever: Retriever) -> None:
+    question = Question("키보드 자판 사이에 낀 먼지 블랙헤드 빼듯이 쏙 빼는 법 있어요? 노트북이라 분해는 못해요")
+    assert retriever.retrieve(question).outcome is Outcome.OUT_OF_DOMAIN

@@ -588,3 +588,22 @@ def test_round_fifty_five_kinds(text: str, kind: str) -> None:
 
 def test_every_morning_and_every_night_is_overdoing() -> None:
     assert settings().understand.overdoing.search("i use my toner every morning and every night")
+
+
+# ---- round 56: cases of the fixes made for it (own wordings)
+
+
+def test_a_second_thing_named_after_and_then_asked_of_is_a_question_of_its_own() -> None:
+    text = "how strong should my vitamin c be, and the ion device thing, how often do i use it"
+    assert questions_in(text)[0] == ("how strong should my vitamin c be", "the ion device thing, how often do i use it")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("how many a week is ok for collagen masks", "frequency"),
+        ("is the dry air making my pores bigger or is it my age?", "cause"),
+    ],
+)
+def test_round_fifty_six_kinds(text: str, kind: str) -> None:
+    assert cued_kinds(text)[0] == kind
