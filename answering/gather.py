@@ -612,9 +612,10 @@ class Retriever:
         return None
 
     def each_compared(self, text: str) -> List[str]:
-        """A question that sets two covered topics side by side ("whats the difference between a
-        각질팩 and a 보습팩?"), asks what two things are, or asks whether two causes did it, as
-        one question of each, the other's name left out; any other question as it is. A broad
+        """A question that sets two topics side by side ("whats the difference between a 각질팩 and a
+        보습팩?"), or a topic and a term the sources don't cover, asks what two things are, or asks
+        whether two causes did it, as one question of each, the other's name left out; any other
+        question as it is. A broad
         question ("aging vs clogging, how do I tell?") stays whole: an overview tells them apart;
         nor does one that asks how to combine them ("how should i be timing the exfoliating vs
         the collagen masks?")."""
@@ -623,26 +624,25 @@ class Retriever:
         # ... and so does a question whether two causes did it ("이게 햇빛이랑 담배 때문임??")
         kind = asked_kind(text)
         asks_why = kind == "cause"
-        # ... and so does one asking what two things are ("what are 각질팩 and 보습팩?")
-        defines = kind == "what_is"
+        # ... and so does one asking what two things are ("what are 각질팩 and 보습팩?"), or asking
+        # of each ("각각 어떤 역할이에요?")
+        defines = kind == "what_is" or bool(cues.each.search(text))
         if not (compares or asks_why or defines) or kind == OVERVIEW_KIND or cues.combination.search(text):
             return [text]
         causes = set(self._settings.relation_cause_topics)
-        mentions = sorted(
-            (m for m in self.topic_matcher.mentions(text) if m.topic_id != self._settings.generic_topic),
-            key=lambda mention: mention.start,
+        mentions = [m for m in self.topic_matcher.mentions(text) if m.topic_id != self._settings.generic_topic]
+        # ... a term the sources don't cover among them too, when the question asks of each
+        # ("레티놀이랑 바쿠치올 … 각각 어떤 역할"): the covered one is answered, the other named as not
+        # covered ("which is better" beside a term is answered with the topic, the term named)
+        terms = self._term_spans(text, mentions) if cues.each.search(text) else []
+        named: List[Tuple[int, int, Optional[str]]] = sorted(
+            [(m.start, m.end, m.topic_id) for m in mentions] + [(start, end, None) for _, start, end in terms]
         )
-        for first, second in zip(mentions, mentions[1:]):
-            side_by_side = compares or defines or {first.topic_id, second.topic_id} <= causes
-            if (
-                side_by_side
-                and self.subjects([first.topic_id]) != self.subjects([second.topic_id])
-                and cues.comparison_joiner.match(text[first.end : second.start])
-            ):
-                return [
-                    text[: second.start] + text[second.end :],
-                    text[: first.start] + text[first.end :],
-                ]
+        for (start, end, topic), (next_start, next_end, next_topic) in zip(named, named[1:]):
+            both_causes = topic is not None and next_topic is not None and {topic, next_topic} <= causes
+            distinct = topic is None or next_topic is None or self.subjects([topic]) != self.subjects([next_topic])
+            if (compares or defines or both_causes) and distinct and cues.comparison_joiner.match(text[end:next_start]):
+                return [text[:next_start] + text[next_end:], text[:start] + text[end:]]
         return [text]
 
     def closest_item(self, text: str, facts: List[Fact], listed: Sequence[str] = ()) -> Optional[Fact]:

@@ -58,6 +58,7 @@ class Understand:
     comparison: Pattern[str]
     comparison_joiner: Pattern[str]
     difference: Pattern[str]
+    each: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
     term_set_aside: Pattern[str]
@@ -188,6 +189,7 @@ def _understand(raw: dict) -> Understand:
         comparison=_compiled(raw["comparison"]),
         comparison_joiner=_compiled(raw["comparison_joiner"]),
         difference=_compiled(raw["difference"]),
+        each=_compiled(raw["each"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
         term_set_aside=_compiled(raw["term_set_aside"]),

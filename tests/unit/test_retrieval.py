@@ -2069,3 +2069,12 @@ def test_a_weekly_plan_is_the_weekly_routine_whatever_topics_it_names() -> None:
 def test_a_skin_word_before_a_likeness_verb_is_no_skin(retriever: Retriever) -> None:
     question = Question("키보드 자판 사이에 낀 먼지 블랙헤드 빼듯이 쏙 빼는 법 있어요? 노트북이라 분해는 못해요")
     assert retriever.retrieve(question).outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what do glycolic acid and tranexamic acid each do for pores?", "글리콜산이랑 트라넥삼산 각각 무슨 역할이에요?"],
+)
+def test_asked_of_each_a_covered_topic_is_answered_beside_an_uncovered_term(text: str) -> None:
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots["last_facts"] == ["glycolic_acid_what_is"]
