@@ -240,6 +240,7 @@ class Retriever:
         for_a_skin_type = self._for_a_skin_type(question, named_topics)
         if borrowed:
             topics = list(question.background_topics or question.context_topics)
+            topics = self._case_first(question.text, topics)
             if kind == OVERVIEW_KIND:
                 # "…is this an aging thing? and what should I put on my face?": what helps with
                 # what the message's questions before it were answered about, before the rest of
@@ -258,7 +259,7 @@ class Retriever:
             # topics are what it asks about; so are the message's for "…and does it do anything
             # for acne scars or only pores?" after a question about vitamin C.
             story_topics = [topic for topic in question.background_topics if topic not in topics]
-            topics = story_topics + topics
+            topics = self._case_first(question.text, story_topics + topics)
         elif question.context_topics and mentions and all(_sets_the_scene(question.text, m) for m in mentions):
             # "패치테스트 해보고 괜찮으면 일주일에 몇번 해요?" after a question about an exfoliating pack
             # for sensitive skin: what it names only sets the scene; the pack is what it asks about
@@ -888,6 +889,15 @@ class Retriever:
             return True
         everyday_words = self._settings.korean_everyday_skin_words if everyday else ()
         return any(word.startswith(skin) for word in things for skin in everyday_words)
+
+    def _case_first(self, text: str, topics: List[str]) -> List[str]:
+        """``topics`` with those of the case ``text`` names outright first: "…a bottle of vitamin c
+        tablets … do the tablets actually do anything for pores?" is about vitamin C, not the sun
+        the story began with."""
+        case = self.named_case(text, topics)
+        if case is None:
+            return topics
+        return [t for t in topics if t in case.topics] + [t for t in topics if t not in case.topics]
 
     def named_case(
         self, text: str, topics: Sequence[str], cases: Optional[Mapping[str, Pattern[str]]] = None

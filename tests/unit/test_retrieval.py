@@ -2078,3 +2078,14 @@ def test_a_skin_word_before_a_likeness_verb_is_no_skin(retriever: Retriever) -> 
 def test_asked_of_each_a_covered_topic_is_answered_beside_an_uncovered_term(text: str) -> None:
     response = assistant().respond(Turn(text, "nlu_fallback"))
     assert response.slots["last_facts"] == ["glycolic_acid_what_is"]
+
+
+def test_a_case_the_question_of_a_post_names_comes_before_the_story_s_sun(retriever: Retriever) -> None:
+    # "… out in the sun all day … my son bought me vitamin c pills … are the pills doing anything …?"
+    question = Question(
+        "are the pills doing anything for my pores or is it the serum that matters?",
+        background_topics=("sun", "sagging_pores", "vitamin_c"),
+        of_a_post=True,
+    )
+    result = retriever.retrieve(question)
+    assert result.fact is not None and result.fact.id == "vitamin_c_supplements"
