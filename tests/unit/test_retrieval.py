@@ -2089,3 +2089,19 @@ def test_a_case_the_question_of_a_post_names_comes_before_the_story_s_sun(retrie
     )
     result = retriever.retrieve(question)
     assert result.fact is not None and result.fact.id == "vitamin_c_supplements"
+
+
+# ---- round 57: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my snowboard base has dry white patches, how often do i wax it so the base pores hold moisture?",
+        "the epoxy resin on my river table cured with little pores all over, can i sand them out?",
+        "how often should a rosewood fretboard be oiled so it doesnt dry out and crack?",
+        "냉장고에 넣어둔 식빵이 각질처럼 말라버렸는데 촉촉하게 되돌리는 법 있어요?",
+    ],
+)
+def test_round_fifty_seven_things_of_another_subject_are_out_of_domain(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN

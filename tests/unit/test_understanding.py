@@ -607,3 +607,19 @@ def test_a_second_thing_named_after_and_then_asked_of_is_a_question_of_its_own()
 )
 def test_round_fifty_six_kinds(text: str, kind: str) -> None:
     assert cued_kinds(text)[0] == kind
+
+
+# ---- round 57: cases of the fixes made for it (own wordings)
+
+
+def test_good_work_is_thanks() -> None:
+    assert small_talk_cue("오늘도 수고했어요") == "thank"
+
+
+@pytest.mark.parametrize("text, asks", [("refs?", True), ("ref pls", True), ("my ref number is 123", False)])
+def test_ref_asks_for_the_source(text: str, asks: bool) -> None:
+    assert asks_for_the_source(text) is asks
+
+
+def test_anything_that_genuinely_helps_is_broad() -> None:
+    assert cued_kind("is there anything that genuinely helps saggy pores?") == "overview"
