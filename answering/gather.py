@@ -614,9 +614,9 @@ class Retriever:
 
     def each_compared(self, text: str) -> List[str]:
         """A question that sets two topics side by side ("whats the difference between a 각질팩 and a
-        보습팩?"), or a topic and a term the sources don't cover, asks what two things are, or asks
-        whether two causes did it, as one question of each, the other's name left out; any other
-        question as it is. A broad
+        보습팩?"), asks what two things are, asks of each of two things (then also a topic beside a
+        term the sources don't cover: `each`), or asks whether two causes did it, as one question
+        of each, the other's name left out; any other question as it is. A broad
         question ("aging vs clogging, how do I tell?") stays whole: an overview tells them apart;
         nor does one that asks how to combine them ("how should i be timing the exfoliating vs
         the collagen masks?")."""
