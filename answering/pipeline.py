@@ -406,7 +406,7 @@ class Assistant:
         overview = self.store.fact(cues.what_helps_a_condition.get(answered.topics[0], ""))
         if overview is None or OVERVIEW_KIND in answered.kinds:
             return decision
-        return replace(decision, facts=[answered, overview], more=[f for f in decision.more if f != overview])
+        return _with_further_answer(decision, overview)
 
     def _with_the_sensitive_skin_advice(self, text: str, decision: Decision) -> Decision:
         """The decision, with the sources' advice for sensitive skin (a patch test, a small area
@@ -423,7 +423,7 @@ class Assistant:
             or not cues.sensitive_skin.search(text)
         ):
             return decision
-        return replace(decision, facts=[*decision.facts, advice], more=[f for f in decision.more if f != advice])
+        return _with_further_answer(decision, advice)
 
     def _overdone_subject_of_the_last_answer(self, text: str, last_topics: Tuple[str, ...]) -> Optional[str]:
         """The subject of the last answer that can be overdone, when a message that names no
@@ -623,6 +623,11 @@ class Assistant:
         # ("can u say that in english pls? my bf doesnt read korean": the language is no topic)
         remainder = settings().understand.language_names.sub(" ", _without_the_switch(turn.text))
         return bool(self.retriever.topics_of(remainder))
+
+
+def _with_further_answer(decision: Decision, fact: Fact) -> Decision:
+    """``decision`` with ``fact`` answered after its answers, and no longer offered as a button."""
+    return replace(decision, facts=[*decision.facts, fact], more=[f for f in decision.more if f != fact])
 
 
 def _asks_about_overdoing(text: str) -> bool:
