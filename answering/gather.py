@@ -96,12 +96,12 @@ class Result:
 class Retriever:
     def __init__(self, store: FactStore) -> None:
         self.store = store
-        self.topic_matcher = TopicMatcher(store)
+        self._settings = settings().gather
+        self.topic_matcher = TopicMatcher(store, self._settings.topic_qualifiers)
         self._bm25 = BM25Okapi([list(fact.lemmas) for fact in store.facts])
         self._position = {fact.id: index for index, fact in enumerate(store.facts)}
         self._vocabulary = sorted(store.vocabulary)
         self._idf = {word: max(value, 0.0) for word, value in self._bm25.idf.items()}
-        self._settings = settings().gather
         self._rarest_idf = max(self._idf.values(), default=1.0)
         # Words that name skin itself (skin, face, nose…), not a product with other lives.
         self._body_lemmas = (
@@ -228,6 +228,10 @@ class Retriever:
             borrowed
             and question.background_topics
             and self.named_case(question.text, question.background_topics) is None
+            # (not "and should i put it on in the morning or at night" nor "and is it better at
+            # night", about the thing named before)
+            and not settings().understand.uses_it.search(question.text)
+            and not settings().understand.pronoun_subject.search(question.text)
         ):
             own = self._worded_as(question.text)
             if own is not None:
@@ -1090,12 +1094,20 @@ class Retriever:
             candidates = [fact for fact in candidates if fact.id not in answered_before]
         # "먹는 건요?" after how strong a vitamin C should be: a follow-up that names only a
         # special case asks about that case; so does "are all pores the same?", which names no
-        # topic but pores, about a case of pores
-        named_cases = [fact for fact in named_cases if not named_topics or set(fact.topics) & set(named_topics)]
-        if named_cases and set(named_topics) <= {self._settings.generic_topic} and not details:
+        # topic but pores, about a case of pores; "are the gummies doing anything for my pores"
+        # after vitamin C tablets told of, about the case of the story's topic
+        names_only_pores = set(named_topics) <= {self._settings.generic_topic}
+        named_cases = [fact for fact in named_cases if names_only_pores or set(fact.topics) & set(named_topics)]
+        if named_cases and names_only_pores and not details:
             candidates = named_cases
         outright = self.named_case(text, named_topics or topics)
-        short = len(text.split()) <= self._settings.outright_case_max_words
+        # ... short: the sentence that asks and names it ("I've been chewing vitamin c gummies since
+        # spring. Are the gummies doing anything for my pores?")
+        short = outright is not None and any(
+            len(text[start:end].split()) <= self._settings.outright_case_max_words
+            and self._settings.named_cases[outright.id].search(text[start:end]) is not None
+            for start, end in asked_spans(text) or ((0, len(text)),)
+        )
         if (
             outright in candidates
             and not details

@@ -309,7 +309,9 @@ class Assistant:
                 ),
             ),
         )
-        decision = self._with_the_sensitive_skin_advice(turn.text, self._with_what_helps(turn.text, decision))
+        decision = self._with_the_sensitive_skin_advice(
+            turn.text, self._with_what_to_use_instead(self._with_what_helps(turn.text, decision), turn.last_topics)
+        )
         return decision, "; ".join(
             f"{r.outcome.value}: {r.fact.id if r.fact else r.missing} ({r.reason})" for r in results
         )
@@ -323,14 +325,21 @@ class Assistant:
         얼굴 어느 부위 위주로 해야 하는지도 궁금해요" asks where to exfoliate, not where the
         pores the story began with sag. The first question of a story that points back ("잠도
         불규칙하고 담배도 피다 끊다 반복중임. 이런 것도 모공에 영향 줌?") is about the sentence
-        right before it."""
+        right before it, or the last one before it that names a topic ("a friend gave me a
+        각질팩 … I really want to try it but I'm scared. How do I try it without my face freaking
+        out?" asks how to try the pack)."""
         question = questions[index]
-        points_back = bool(settings().understand.refers_back.search(question))
-        if index == 0 and settings().understand.points_at_the_story.search(question):
+        cues = settings().understand
+        points_back = bool(cues.refers_back.search(question))
+        if index == 0 and (cues.points_at_the_story.search(question) or cues.uses_it.search(question)):
             # (the question's own first words: one joined to its claim is not in the text as a whole)
             position = text.find(question[:30])
             told = [text[start:end] for start, end in sentence_spans(text) if end <= position]
-            before = [topic for topic in self.retriever.topics_of(told[-1]) if topic in background] if told else []
+            named = (
+                [topic for topic in self.retriever.topics_of(sentence) if topic in background]
+                for sentence in told[::-1]
+            )
+            before = next((topics for topics in named if topics), [])
         elif index > 0 and (asked_details(question) or points_back):
             before = [topic for topic in self.retriever.topics_of(questions[index - 1]) if topic in background]
         else:
@@ -382,6 +391,9 @@ class Assistant:
             return False
 
         facts = [fact for fact in decision.facts if fact != extra]
+        if len(facts) >= cues.max_answered_questions and said_of_the_subject(cues.overdoing, carried=True):
+            # ...but what overdoing does answers an irritation told after overdoing
+            facts = [fact for fact in facts if fact.id not in cues.overdoing_replaces] or facts
         if len(facts) >= cues.max_answered_questions and not _asks_about_overdoing(text):
             # two questions answered: a worry told in passing ("너무 자주 하면 뒤집어진다고 해서
             # 무서워요") takes neither's place
@@ -407,6 +419,19 @@ class Assistant:
         if overview is None or OVERVIEW_KIND in answered.kinds:
             return decision
         return _with_further_answer(decision, overview)
+
+    def _with_what_to_use_instead(self, decision: Decision, last_topics: Tuple[str, ...]) -> Decision:
+        """The decision, with what the sources say to use instead (``what_to_use_instead``) as
+        a further answer when its one answer says a way does little (vitamin C supplements), in
+        a conversation not already about it ("그냥 영양제로 먹으면?" after which vitamin C to
+        choose hears about supplements only)."""
+        cues = settings().understand
+        if decision.reply is not Reply.ANSWER or len(decision.facts) != 1:
+            return decision
+        instead = self.store.fact(cues.what_to_use_instead.get(decision.facts[0].id, ""))
+        if instead is None or instead.topics[0] in last_topics:
+            return decision
+        return _with_further_answer(decision, instead)
 
     def _with_the_sensitive_skin_advice(self, text: str, decision: Decision) -> Decision:
         """The decision, with the sources' advice for sensitive skin (a patch test, a small area

@@ -34,6 +34,7 @@ class Understand:
     other_causes: Pattern[str]
     bare_why: Pattern[str]
     points_at_the_story: Pattern[str]
+    uses_it: Pattern[str]
     claim_check: Pattern[str]
     both: Pattern[str]
     purpose_of_that: Pattern[str]
@@ -64,9 +65,11 @@ class Understand:
     term_set_aside: Pattern[str]
     background_clause_end: Pattern[str]
     overdoing_facts: Dict[str, str]
+    overdoing_replaces: Tuple[str, ...]
     sensitive_skin: Pattern[str]
     sensitive_skin_fact: str
     what_helps_a_condition: Dict[str, str]
+    what_to_use_instead: Dict[str, str]
     scene_before: Pattern[str]
     term_scene_before: Pattern[str]
     term_scene_after: Pattern[str]
@@ -112,6 +115,7 @@ class Gather:
     everyday_skin_words: Tuple[str, ...]
     pore_words: Tuple[str, ...]
     korean_pore_words: Tuple[str, ...]
+    topic_qualifiers: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     korean_skin_words: Tuple[str, ...]
     korean_everyday_skin_words: Tuple[str, ...]
@@ -165,6 +169,7 @@ def _understand(raw: dict) -> Understand:
         other_causes=_compiled(raw["other_causes"]),
         bare_why=_compiled(raw["bare_why"]),
         points_at_the_story=_compiled(raw["points_at_the_story"]),
+        uses_it=_compiled(raw["uses_it"]),
         claim_check=_compiled(raw["claim_check"]),
         both=_compiled(raw["both"]),
         purpose_of_that=_compiled(raw["purpose_of_that"]),
@@ -195,9 +200,11 @@ def _understand(raw: dict) -> Understand:
         term_set_aside=_compiled(raw["term_set_aside"]),
         background_clause_end=_compiled(raw["background_clause_end"]),
         overdoing_facts=dict(raw["overdoing_facts"]),
+        overdoing_replaces=tuple(raw["overdoing_replaces"]),
         sensitive_skin=_compiled(raw["sensitive_skin"]),
         sensitive_skin_fact=raw["sensitive_skin_fact"],
         what_helps_a_condition=dict(raw["what_helps_a_condition"]),
+        what_to_use_instead=dict(raw["what_to_use_instead"]),
         scene_before=_compiled(raw["scene_before"]),
         term_scene_before=_compiled(raw["term_scene_before"]),
         term_scene_after=_compiled(raw["term_scene_after"]),

@@ -265,7 +265,9 @@ def small_talk_cue(text: str) -> Optional[str]:
     if sum(1 for word in text.split() if _WORDS.search(word)) > cues.small_talk_max_words:
         return None
     intent = next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
-    return None if intent not in (None, "greet") and "?" in text else intent
+    # ("thanks? for what": a question mark makes thanks or goodbye no small talk, but not a
+    # question to the bot itself)
+    return None if intent not in (None, "greet", "ask_capabilities", "bot_challenge") and "?" in text else intent
 
 
 def _ordinal(text: str) -> Optional[str]:

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
@@ -34,7 +34,10 @@ class Mention:
 class TopicMatcher:
     """Finds topic mentions in a message, longest match first."""
 
-    def __init__(self, store: FactStore) -> None:
+    def __init__(self, store: FactStore, qualifiers: Sequence[str] = ()) -> None:
+        """``qualifiers``: words that name a topic alone but only qualify the topic named right
+        after them ("Korean" of "a Korean exfoliating pack" is no question about Korean skin care)."""
+        self._qualifiers = frozenset(word.lower() for word in qualifiers)
         nlp = pipeline()
         self._matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._korean: List[Tuple[str, str]] = []
@@ -83,7 +86,19 @@ class TopicMatcher:
                 last = doc[end - 1].idx + len(doc[end - 1]) - 1
                 found.append(Mention(topic_id, origin[doc[start].idx], origin[last] + 1, alias))
         found += self._korean_mentions(text)
-        return sorted(found, key=lambda mention: mention.start)
+        return self._without_qualifiers(text, sorted(found, key=lambda mention: mention.start))
+
+    def _without_qualifiers(self, text: str, mentions: List[Mention]) -> List[Mention]:
+        """The mentions but a qualifier's that another mention follows right after it."""
+        return [
+            mention
+            for index, mention in enumerate(mentions)
+            if not (
+                text[mention.start : mention.end].lower() in self._qualifiers
+                and index + 1 < len(mentions)
+                and text[mention.end : mentions[index + 1].start].isspace()
+            )
+        ]
 
     def _fuzzy_candidates(self, doc: Doc) -> List[Tuple[int, int, str, str]]:
         """(start token, end token, topic, alias) for each window of words that is a typo of an alias."""

@@ -1931,10 +1931,10 @@ def test_round_fifty_two_follow_ups_reach_their_fact(last: Tuple[str, str, str],
             "where on my face does old keratin pile up, and how many seconds should i rub it in the bath",
             ["old_keratin_areas", "bath_dead_skin_removal"],
         ),
-        # one question of two details that only the overview gives together
+        # two questions, each detail from the fact that gives it
         (
             "where on the face does dead skin collect most, and if i do that rubbing in the bath how long for",
-            ["overview_clear_clogged_pores"],
+            ["old_keratin_areas", "bath_dead_skin_removal"],
         ),
     ],
 )
@@ -2088,3 +2088,125 @@ def test_a_case_the_question_of_a_post_names_comes_before_the_story_s_sun(retrie
     )
     result = retriever.retrieve(question)
     assert result.fact is not None and result.fact.id == "vitamin_c_supplements"
+
+
+# ---- round 58: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do you get turkey skin crispy in the oven without drying out the meat?",
+        "my bacon rind skin always goes leathery, how long should it rest?",
+    ],
+)
+def test_round_fifty_eight_things_of_another_subject_are_out_of_domain(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # a way of getting about is no thing of another subject
+        (
+            "does humidity make pores look bigger? and does dust matter, i ride my bike to work every day",
+            ["environment_pores"],
+        ),
+        # a day is no foreign word
+        ("had a chemical peel yesterday, what products should i use after a peel?", ["acid_cosmetics_after_peeling"]),
+    ],
+)
+def test_round_fifty_eight_skin_questions_beside_everyday_words_are_answered(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("whats the plan of attack for sagging pores at 40", "overview_sagging_pores"),
+        ("i need a simple routine i can actually stick to for my pores", "overview_weekly_routine"),
+    ],
+)
+def test_a_plan_or_approach_is_a_broad_question(text: str, fact: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact
+
+
+def test_a_question_of_pores_after_a_story_of_pills_is_the_pills_case() -> None:
+    text = (
+        "My aunt gave me a jar of vitamin c gummies and I have been chewing two a day since spring. "
+        "Are the gummies doing anything for my pores at all?"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    # ... and, since supplements can't be expected to do much, which cosmetics to choose instead
+    assert facts == ["vitamin_c_supplements", "vitamin_c_concentration"]
+
+
+def test_trying_it_after_a_story_is_about_the_thing_named_last() -> None:
+    text = (
+        "Most creams sting me and my skin reacts to everything. My sister left me a Korean exfoliating "
+        "pack (각질팩). I want to try it. How should I start using it?"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["packs_order", "sensitive_skin_patch_test"]
+
+
+def test_korean_as_a_word_before_a_product_is_no_topic(retriever: Retriever) -> None:
+    assert "korean_skincare" not in retriever.topics_of("is a korean collagen mask worth it?")
+    assert "korean_skincare" in retriever.topics_of("what do koreans do for their pores?")
+
+
+def test_irritation_told_after_overdoing_is_what_overdoing_does() -> None:
+    text = (
+        "I scrub on weekends and use an acid toner every morning and a BHA every night. now my cheeks are "
+        "pink and stingy when i put anything on, and my pores look more obvious?? how many times a week "
+        "should i be exfoliating"
+    )
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["exfoliation_frequency", "over_exfoliation"]
+
+
+@pytest.mark.parametrize(
+    "text, reply",
+    [
+        ("does vitamin c help my pores? and is it better in the morning or at night", "detail_timing"),
+        ("how often do i exfoliate, and how many months before i see a difference?", "detail_results"),
+    ],
+)
+def test_round_fifty_eight_details_no_source_gives_are_named(text: str, reply: str) -> None:
+    messages = assistant().respond(Turn(text, "nlu_fallback")).messages
+    detail = texts.catalogue()[reply]["en"].split("{")[0]
+    assert detail in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["where's that 40 percent figure from?", "where is the pat dry thing from", "그거 어디 나온 얘기예요?"]
+)
+def test_round_fifty_eight_source_requests(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+@pytest.mark.parametrize("text", ["where do blackheads come from?", "where is the extra oil from"])
+def test_where_a_skin_thing_comes_from_is_no_source_request(text: str) -> None:
+    assert not asks_for_the_source(text)
+
+
+def test_a_food_supplement_is_a_term_the_sources_lack(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("can creatine make my pores clog up?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "creatine"
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        (
+            "does it even help, and if i buy one what should i check on the box?",
+            ("does it even help", "if i buy one what should i check on the box?"),
+        ),
+        (
+            "연고 바르는 거 괜찮아요? 하루 몇 번 바르는 게 적당함",
+            ("연고 바르는 거 괜찮아요?", "하루 몇 번 바르는 게 적당함"),
+        ),
+    ],
+)
+def test_round_fifty_eight_questions_are_split_with_their_condition(text: str, questions: Tuple[str, ...]) -> None:
+    assert questions_in(text)[0] == questions
