@@ -284,9 +284,15 @@ class Retriever:
             # exfoliating?": both.
             paired = list(question.context_topics) + list(question.background_topics)
             topics += [topic for topic in paired if topic not in topics]
-        if question.is_follow_up and cued is None and question.context_kind:
+        if (
+            question.is_follow_up
+            and cued is None
+            and question.context_kind
+            and self.named_case(question.text, topics) is None
+        ):
             kind = question.context_kind  # "and BHA?" asks the last question again
-            cued = kind  # ... as its wording asked it
+            cued = kind  # ... as its wording asked it (not "what about those cleansers that have
+            # acids in them?", which names a case of its own)
         if (
             kind == OVERVIEW_KIND
             and not borrowed
@@ -703,6 +709,18 @@ class Retriever:
         """Whether ``text`` names skin, a part of the face or pores (not only a product)."""
         lemmas = set(content_lemmas(text)) - self._body_words_of_things(text)
         return bool(lemmas & (self._body_lemmas | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
+
+    def names_skin_in_a_story(self, text: str) -> bool:
+        """Whether a story that names things of another subject names skin too: the person's
+        own ("the pores on my nose"), or skin beside at most one such thing."""
+        if not self.names_skin_itself(text):
+            return False
+        other_subject_words = self._other_subject_words(text)
+        return (
+            len(other_subject_words) < 2
+            or self._names_own_body(text)
+            or self._names_own_pores(text, other_subject_words)
+        )
 
     def has_skin_words(self, text: str) -> bool:
         """Whether ``text`` says something about skin: a skin word ("pore" not as a verb: "pore

@@ -124,17 +124,20 @@ class Assistant:
             ), "the thing said before"
         intent = self._small_talk_intent(turn, understanding)
         small_talk = settings().understand.small_talk.get(intent)
-        if (
-            small_talk is not None
-            and not self._asks_about_a_topic(turn)
-            and not self._asks_more_of_the_answer(turn)
-            # "ㅇㅇ 근데 그냥 먹는 영양제로 먹으면 안됨?" after vitamin C: a case of the subject
-            and not (turn.last_topics and self._names_a_case_of(turn))
-            # "can you help me deduct my office?" asks another subject's question; "thanks! off to
-            # make a smoothie" is still thanks
-            and not (
-                settings().understand.question_sentence.search(turn.text)
-                and self.retriever.names_another_subjects_matter(turn.text)
+        if small_talk is not None and (
+            # "아까 알려주신대로 … 횟수 줄였더니 덜 뒤집어지네요 고마워요!!" tells and thanks
+            self._thanks_without_a_question(turn.text)
+            or (
+                not self._asks_about_a_topic(turn)
+                and not self._asks_more_of_the_answer(turn)
+                # "ㅇㅇ 근데 그냥 먹는 영양제로 먹으면 안됨?" after vitamin C: a case of the subject
+                and not (turn.last_topics and self._names_a_case_of(turn))
+                # "can you help me deduct my office?" asks another subject's question; "thanks! off
+                # to make a smoothie" is still thanks
+                and not (
+                    settings().understand.question_sentence.search(turn.text)
+                    and self.retriever.names_another_subjects_matter(turn.text)
+                )
             )
         ):
             return Response(self._small_talk(small_talk, language)), f"small talk ({intent})"
@@ -193,12 +196,26 @@ class Assistant:
         모공 질문 좀 해도 돼요?") is a greeting or asks what the bot can do."""
         if self._only_asks_to_ask(turn.text):
             return small_talk_cue(turn.text) or "ask_capabilities"
+        if self._thanks_without_a_question(turn.text):
+            return "thank"  # "아까 알려주신대로 각질제거 횟수 줄였더니 덜 뒤집어지네요 고마워요!!"
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
         if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understanding):
             return turn.intent  # "thanks and how often", "hi, what about the second one?"
         # ...or one the NLU took for a question that names nothing ("좋은 아침입니당 ☀️")
         return small_talk_cue(turn.text) or turn.intent
+
+    @staticmethod
+    def _thanks_without_a_question(text: str) -> bool:
+        """Whether a message thanks and asks nothing, whatever it tells of how the advice went:
+        no question nor request ("…알려주시면 감사하겠습니다" asks), and it ends with the thanks
+        ("ok thanks. anything else for clogged pores" asks for more)."""
+        cues = settings().understand
+        thanks = dict(cues.small_talk_cues)["thank"]
+        if not thanks.search(text) or "?" in text or cues.question_sentence.search(text) or cues.request.search(text):
+            return False
+        start, end = (sentence_spans(text) or ((0, len(text)),))[-1]
+        return bool(thanks.search(text[start:end]))
 
     def _only_asks_to_ask(self, text: str) -> bool:
         """Whether a message asks whether it may ask, about pores in general at most, and asks
@@ -469,10 +486,11 @@ class Assistant:
     def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
         """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A
         long post that names skin or pores is about them, whatever it mentions in passing ("I
-        bike to the office along a busy road... the pores on my nose look way bigger")."""
+        bike to the office along a busy road... the pores on my nose look way bigger"); not one
+        about a car's paint that feels "like it has clogged pores"."""
         if not self.retriever.names_another_subject(turn.text):
             return False
-        return not (understanding.is_post and self.retriever.names_skin_itself(turn.text))
+        return not (understanding.is_post and self.retriever.names_skin_in_a_story(turn.text))
 
     def _about_the_last_other_subject(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a question with no skin-care word of its own right after one about another subject

@@ -28,6 +28,7 @@ class Understand:
     small_talk: Dict[str, str]
     small_talk_cues: Tuple[Tuple[str, Pattern[str]], ...]
     small_talk_max_words: int
+    request: Pattern[str]
     asks_to_ask: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
     language_names: Pattern[str]
@@ -163,6 +164,7 @@ def _understand(raw: dict) -> Understand:
         small_talk=dict(raw["small_talk"]),
         small_talk_cues=tuple((intent, _compiled(p)) for intent, p in raw["small_talk_cues"].items()),
         small_talk_max_words=raw["small_talk_max_words"],
+        request=_compiled(raw["request"]),
         asks_to_ask=_compiled(raw["asks_to_ask"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         language_names=_compiled(raw["language_names"]),

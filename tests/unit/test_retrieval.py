@@ -2210,3 +2210,84 @@ def test_a_food_supplement_is_a_term_the_sources_lack(retriever: Retriever) -> N
 )
 def test_round_fifty_eight_questions_are_split_with_their_condition(text: str, questions: Tuple[str, ...]) -> None:
     assert questions_in(text)[0] == questions
+
+
+# ---- round 59: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i clay bar my truck's paint? the clear coat feels rough like it has clogged pores",
+        "몬스테라 잎이 각질처럼 하얗게 일어나는데 잎 닦는 약 뭐 써요?",
+    ],
+)
+def test_round_fifty_nine_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("how can i exfoliate without totally ruining my skin barrier?", ["overview_exfoliation"]),
+        # a question at the end of a sentence, with no question mark
+        (
+            "my cheek pores went from round dots to long ovals this year, 41 now. whats going on with that",
+            ["sagging_pores_what_is"],
+        ),
+        ("does city air make pores look bigger?", ["environment_pores"]),
+        # what comes after cleansing: the exfoliating pack, after which a moisturizing one
+        ("what should i be doing after cleansing? i just wash and go", ["exfoliating_pack_what_is"]),
+        ("각질이 특히 잘 쌓이는 부위가 있어요?", ["old_keratin_areas"]),
+    ],
+)
+def test_round_fifty_nine_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+def test_how_to_use_a_thing_around_a_treatment_is_how_to() -> None:
+    text = "i have a laser session next week, how should i use collagen masks around it?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["collagen_mask_with_procedures"]
+
+
+def test_doing_a_treatment_regularly_is_no_question_of_how_often() -> None:
+    assert cued_kind("필링 주기적으로 하면 모공 늘어지는 거 막을 수 있어요?") != "frequency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["지난번에 알려준 대로 세안 바꿨더니 좋아졌어요 감사합니다!", "ㄱㅅ", "the lukewarm water tip worked, thanks!!"],
+)
+def test_thanks_that_tell_how_the_advice_went_are_thanks(text: str) -> None:
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots.get("last_facts") is None and response.messages
+
+
+def test_thanks_beside_a_request_are_politeness() -> None:
+    text = "콜라겐 마스크 일주일에 몇 번 하는 게 좋은지 알려주시면 감사하겠습니다"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["collagen_mask_frequency"]
+
+
+def test_a_named_case_in_a_follow_up_is_not_asked_in_the_last_kind() -> None:
+    turn = Turn(
+        "what about cleansers that have acids in them?",
+        "nlu_fallback",
+        last_topics=("cleansing",),
+        last_facts=("cleansing_routine",),
+        last_kind="how_to",
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["cleansing_which_cleanser"]
+
+
+@pytest.mark.parametrize(
+    "text, reply",
+    [
+        ("너 뭐 할 수 있어?", "capabilities"),
+        ("혹시 사람이에요?", "iamabot"),
+        ("hey! r u a bot?", "iamabot"),
+    ],
+)
+def test_round_fifty_nine_small_talk(text: str, reply: str) -> None:
+    messages = assistant().respond(Turn(text, "nlu_fallback")).messages
+    language = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
+    assert messages[0]["text"] == texts.say(reply, language)
