@@ -97,7 +97,7 @@ class Retriever:
     def __init__(self, store: FactStore) -> None:
         self.store = store
         self._settings = settings().gather
-        self.topic_matcher = TopicMatcher(store, self._settings.topic_qualifiers)
+        self.topic_matcher = TopicMatcher(store, self._settings.topic_qualifiers, self._settings.qualified_products)
         self._bm25 = BM25Okapi([list(fact.lemmas) for fact in store.facts])
         self._position = {fact.id: index for index, fact in enumerate(store.facts)}
         self._vocabulary = sorted(store.vocabulary)

@@ -6,6 +6,7 @@ turn saying what was chosen and why.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Pattern, Set, Tuple
 
@@ -208,14 +209,15 @@ class Assistant:
     @staticmethod
     def _thanks_without_a_question(text: str) -> bool:
         """Whether a message thanks and asks nothing, whatever it tells of how the advice went:
-        no question nor request ("…알려주시면 감사하겠습니다" asks), and it ends with the thanks
-        ("ok thanks. anything else for clogged pores" asks for more)."""
+        no question nor request ("…알려주시면 감사하겠습니다" asks), and its last clause thanks
+        ("ok thanks. anything else for clogged pores" asks for more, "thanks but my blackheads are
+        still there" tells it didn't work)."""
         cues = settings().understand
         thanks = dict(cues.small_talk_cues)["thank"]
         if not thanks.search(text) or "?" in text or cues.question_sentence.search(text) or cues.request.search(text):
             return False
-        start, end = (sentence_spans(text) or ((0, len(text)),))[-1]
-        return bool(thanks.search(text[start:end]))
+        clauses = [clause for clause in cues.clause_break.split(text) if clause and re.search(r"\w", clause)]
+        return bool(clauses) and bool(thanks.search(clauses[-1]))
 
     def _only_asks_to_ask(self, text: str) -> bool:
         """Whether a message asks whether it may ask, about pores in general at most, and asks
@@ -408,7 +410,8 @@ class Assistant:
             return False
 
         facts = [fact for fact in decision.facts if fact != extra]
-        if len(facts) >= cues.max_answered_questions and said_of_the_subject(cues.overdoing, carried=True):
+        overdoing_told = said_of_the_subject(cues.overdoing, carried=True)
+        if len(facts) >= cues.max_answered_questions and overdoing_told:
             # ...but what overdoing does answers an irritation told after overdoing
             facts = [fact for fact in facts if fact.id not in cues.overdoing_replaces] or facts
         if len(facts) >= cues.max_answered_questions and not _asks_about_overdoing(text):
@@ -417,7 +420,7 @@ class Assistant:
             return decision
         if said_of_the_subject(cues.excess):
             facts = [extra] + facts
-        elif said_of_the_subject(cues.overdoing, carried=True) and extra not in decision.facts:
+        elif overdoing_told and extra not in decision.facts:
             facts = facts[:1] + [extra] + facts[1:]
         else:
             return decision

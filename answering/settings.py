@@ -29,6 +29,7 @@ class Understand:
     small_talk_cues: Tuple[Tuple[str, Pattern[str]], ...]
     small_talk_max_words: int
     request: Pattern[str]
+    clause_break: Pattern[str]
     asks_to_ask: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
     language_names: Pattern[str]
@@ -117,6 +118,7 @@ class Gather:
     pore_words: Tuple[str, ...]
     korean_pore_words: Tuple[str, ...]
     topic_qualifiers: Tuple[str, ...]
+    qualified_products: Tuple[str, ...]
     filler_words: Tuple[str, ...]
     korean_skin_words: Tuple[str, ...]
     korean_everyday_skin_words: Tuple[str, ...]
@@ -165,6 +167,7 @@ def _understand(raw: dict) -> Understand:
         small_talk_cues=tuple((intent, _compiled(p)) for intent, p in raw["small_talk_cues"].items()),
         small_talk_max_words=raw["small_talk_max_words"],
         request=_compiled(raw["request"]),
+        clause_break=_compiled(raw["clause_break"]),
         asks_to_ask=_compiled(raw["asks_to_ask"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         language_names=_compiled(raw["language_names"]),

@@ -34,10 +34,12 @@ class Mention:
 class TopicMatcher:
     """Finds topic mentions in a message, longest match first."""
 
-    def __init__(self, store: FactStore, qualifiers: Sequence[str] = ()) -> None:
-        """``qualifiers``: words that name a topic alone but only qualify the topic named right
-        after them ("Korean" of "a Korean exfoliating pack" is no question about Korean skin care)."""
+    def __init__(self, store: FactStore, qualifiers: Sequence[str] = (), products: Sequence[str] = ()) -> None:
+        """``qualifiers``: words that name a topic alone but only qualify a product's name right
+        after them, one ending in a word of ``products`` ("Korean" of "a Korean exfoliating pack"
+        is no question about Korean skin care; that of "Korean exfoliation" is)."""
         self._qualifiers = frozenset(word.lower() for word in qualifiers)
+        self._products = frozenset(word.lower() for word in products)
         nlp = pipeline()
         self._matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._korean: List[Tuple[str, str]] = []
@@ -89,16 +91,19 @@ class TopicMatcher:
         return self._without_qualifiers(text, sorted(found, key=lambda mention: mention.start))
 
     def _without_qualifiers(self, text: str, mentions: List[Mention]) -> List[Mention]:
-        """The mentions but a qualifier's that another mention follows right after it."""
-        return [
-            mention
-            for index, mention in enumerate(mentions)
-            if not (
-                text[mention.start : mention.end].lower() in self._qualifiers
-                and index + 1 < len(mentions)
-                and text[mention.end : mentions[index + 1].start].isspace()
-            )
-        ]
+        """The mentions but a qualifier's that a product's name follows right after it."""
+
+        def qualifies(index: int) -> bool:
+            if (
+                index + 1 >= len(mentions)
+                or text[mentions[index].start : mentions[index].end].lower() not in self._qualifiers
+            ):
+                return False
+            following = mentions[index + 1]
+            named = text[following.start : following.end].lower().split()
+            return text[mentions[index].end : following.start].isspace() and bool(named) and named[-1] in self._products
+
+        return [mention for index, mention in enumerate(mentions) if not qualifies(index)]
 
     def _fuzzy_candidates(self, doc: Doc) -> List[Tuple[int, int, str, str]]:
         """(start token, end token, topic, alias) for each window of words that is a typo of an alias."""

@@ -2291,3 +2291,62 @@ def test_round_fifty_nine_small_talk(text: str, reply: str) -> None:
     messages = assistant().respond(Turn(text, "nlu_fallback")).messages
     language = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
     assert messages[0]["text"] == texts.say(reply, language)
+
+
+# ---- round 60: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dog keeps chewing at his paws near the back legs, what spray stops that",
+        "how do i fix a rusty chain on my kids bicycle",
+        "my fiddle leaf plant looks dusty, do i wipe it so the stomata dont clog?",
+        "식빵 기공이 너무 커요 수분율을 낮춰야 하나요?",
+    ],
+)
+def test_round_sixty_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        ("im 60, what do people my age do about pores that keep getting bigger?", ["overview_less_visible_pores"]),
+        ("is the collagen in these masks actually safe?", ["collagen_mask_mfds"]),
+        ("마스크팩 콜라겐 원료는 안전해요?", ["collagen_mask_mfds"]),
+        (
+            "my skin reacts to like everything, how do i start a bha without it freaking out?",
+            ["aha_bha_introduce_gradually", "sensitive_skin_patch_test"],
+        ),
+    ],
+)
+def test_round_sixty_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == facts
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("does a glass of wine every night make pores bigger?", "wine"),
+        ("what cream should i use for the body pores on my arms?", "body pores"),
+    ],
+)
+def test_round_sixty_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == term
+
+
+def test_a_ratio_asked_after_an_uncovered_term_is_of_that_term() -> None:
+    text = "is diluted witch hazel good for pores? what ratio with water"
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots.get("last_facts") is None
+
+
+def test_where_did_u_even_get_that_asks_the_source() -> None:
+    assert asks_for_the_source("lol where did u even get that number")
+
+
+def test_asking_whether_one_may_ask_here_is_small_talk() -> None:
+    messages = assistant().respond(Turn("여기서 모공 질문 물어보면 되는거지?", "nlu_fallback")).messages
+    assert messages[0]["text"] in (texts.say("capabilities", "ko"), texts.say("greet", "ko"))
