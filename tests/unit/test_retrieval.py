@@ -2216,17 +2216,6 @@ def test_round_fifty_eight_questions_are_split_with_their_condition(text: str, q
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "how do i clay bar my truck's paint? the clear coat feels rough like it has clogged pores",
-        "몬스테라 잎이 각질처럼 하얗게 일어나는데 잎 닦는 약 뭐 써요?",
-    ],
-)
-def test_round_fifty_nine_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
-
-
-@pytest.mark.parametrize(
     "text, facts",
     [
         ("how can i exfoliate without totally ruining my skin barrier?", ["overview_exfoliation"]),
@@ -2293,19 +2282,23 @@ def test_round_fifty_nine_small_talk(text: str, reply: str) -> None:
     assert messages[0]["text"] == texts.say(reply, language)
 
 
-# ---- round 60: cases of the fixes made for it (own wordings)
+# ---- round 60: cases of the fixes made for it (own wordings); round 59's things of another subject too
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        # round 59
+        "how do i clay bar my truck's paint? the clear coat feels rough like it has clogged pores",
+        "몬스테라 잎이 각질처럼 하얗게 일어나는데 잎 닦는 약 뭐 써요?",
+        # round 60
         "my dog keeps chewing at his paws near the back legs, what spray stops that",
         "how do i fix a rusty chain on my kids bicycle",
         "my fiddle leaf plant looks dusty, do i wipe it so the stomata dont clog?",
         "식빵 기공이 너무 커요 수분율을 낮춰야 하나요?",
     ],
 )
-def test_round_sixty_things_of_another_subject_are_out_of_domain(text: str) -> None:
+def test_rounds_fifty_nine_and_sixty_things_of_another_subject_are_out_of_domain(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
 
 
