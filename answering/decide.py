@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import List, Optional
 
-from answering.gather import Outcome, Result
+from answering.gather import OVERVIEW_KIND, Outcome, Result
 from knowledge.store import Fact
 
 
@@ -110,11 +110,32 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
 
 
 def _distinct_answers(results: List[Result]) -> List[Result]:
-    """The answering results, each fact once, in the order the questions were asked."""
+    """The answering results, each fact once, in the order the questions were asked, without a
+    fact whose source sentences another answer already quotes ("what order do the packs go in
+    and how often?": the order of the packs says how often the exfoliating one is used)."""
     seen: List[str] = []
     distinct: List[Result] = []
     for result in results:
         if result.outcome is Outcome.ANSWER and result.fact is not None and result.fact.id not in seen:
             seen.append(result.fact.id)
             distinct.append(result)
-    return distinct
+    return [result for index, result in enumerate(distinct) if not _said_by_another(index, distinct)]
+
+
+def _said_by_another(index: int, answers: List[Result]) -> bool:
+    """Whether another answer quotes every source sentence of answer ``index`` and is about each
+    of its topics too: more of them, or the same ones and asked before it. (Retinol's answer
+    quotes the sentence growth factors' does, but says nothing of growth factors; an overview
+    quotes much, but in a few words each, so a fact beside it still says more.)"""
+    fact = answers[index].fact
+    if fact is None or not fact.quotes:
+        return False
+    quotes, topics = set(fact.quotes), set(fact.topics)
+    return any(
+        other.fact is not None
+        and OVERVIEW_KIND not in other.fact.kinds
+        and topics <= set(other.fact.topics)
+        and (quotes < set(other.fact.quotes) or (quotes == set(other.fact.quotes) and position < index))
+        for position, other in enumerate(answers)
+        if position != index
+    )

@@ -453,7 +453,8 @@ class Retriever:
             only = [name for name in self._topic_names if name.lower().startswith(word)]
             return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
-        return self._with_context_heads(settings().understand.named_one.sub(named, question), context_topics)
+        spelled = self._with_carried_forms(settings().understand.named_one.sub(named, question), message)
+        return self._with_context_heads(spelled, context_topics)
 
     def with_the_subject_before(self, question: str, before: str) -> str:
         """``question`` with its pronoun subject ("does it go before or after exfoliating?")
@@ -1349,7 +1350,9 @@ class Retriever:
             for match in self._terms.finditer(text)
             if not any(start < match.end() and match.start() < end for start, end in idioms)
         ]
-        return [span for span in _joined(text, spans) if not self._carried_by_a_topic(text, span, mentions)]
+        joined = _joined(text, spans)
+        carried = {span[0].lower() for span in joined if self._carrier(text, span, mentions)}
+        return [span for span in joined if span[0].lower() not in carried]
 
     def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:
         """Whether a question asks a detail (an age, how often...) that a fact of its topics gives."""
@@ -1358,13 +1361,47 @@ class Retriever:
             has_detail(fact, detail) for fact in self.store.facts_about(topics) for detail in details
         )
 
-    def _carried_by_a_topic(self, text: str, span: Tuple[str, int, int], mentions: List[Mention]) -> bool:
-        """Whether a term is only the form a topic named right before it comes in: "my AHA
-        toner", "비타민c 앰플" are AHA and vitamin C, not toners and ampoules."""
-        term, start, _ = span
+    def _carrier(self, text: str, span: Tuple[str, int, int], mentions: List[Mention]) -> Optional[Mention]:
+        """The topic a term is only the form of: named right before it ("my AHA toner",
+        "비타민c 앰플" are AHA and vitamin C, not toners and ampoules) or as what it contains ("a
+        toner with AHA in it", "아하바하 들어간 토너"). ``_term_spans`` then sets aside every mention
+        of that form in the message, and ``with_named_ones`` spells it out in a question of the
+        message that names it alone ("… How often should I use the toner?")."""
+        term, start, end = span
         forms = self._product_forms
-        is_a_form = term.lower() in forms or term.lower().removesuffix("s") in forms
-        return is_a_form and any(m.end <= start and not text[m.end : start].strip() for m in mentions)
+        if not (term.lower() in forms or term.lower().removesuffix("s") in forms):
+            return None
+        contains = self._settings.form_containing_topic
+        contained = self._settings.topic_in_form
+        return next(
+            (
+                m
+                for m in mentions
+                if (m.end <= start and (not text[m.end : start].strip() or contained.match(text[m.end : start])))
+                or (end <= m.start and contains.match(text[end : m.start]))
+            ),
+            None,
+        )
+
+    def _with_carried_forms(self, question: str, message: str) -> str:
+        """``question`` with a product's form it names alone ("the toner") preceded by the topic
+        the message said that form carries ("an exfoliating toner with AHA in it")."""
+        if question == message or self._terms is None:
+            return question
+        mentions = self.topic_matcher.mentions(message)
+        carriers: Dict[str, str] = {}
+        for span in _joined(message, [(m.group(0), m.start(), m.end()) for m in self._terms.finditer(message)]):
+            carrier = self._carrier(message, span, mentions)
+            if carrier is not None:
+                carriers.setdefault(span[0].lower(), message[carrier.start : carrier.end])
+        if not carriers:
+            return question
+        own = self.topic_matcher.mentions(question)
+        for match in reversed(list(self._terms.finditer(question))):
+            span = (match.group(0), match.start(), match.end())
+            if match.group(0).lower() in carriers and self._carrier(question, span, own) is None:
+                question = f"{question[: match.start()]}{carriers[match.group(0).lower()]} {question[match.start() :]}"
+        return question
 
     def _weight(self, words: Set[str]) -> float:
         """Words weighed by BM25's idf (a word no fact uses like the rarest one). ``math.fsum``

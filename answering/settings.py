@@ -129,6 +129,8 @@ class Gather:
     face_of_a_thing: Pattern[str]
     other_subject_idioms: Pattern[str]
     not_terms: Pattern[str]
+    form_containing_topic: Pattern[str]
+    topic_in_form: Pattern[str]
     list_part: Pattern[str]
     broad_cause_fact: str
     broad_cause_topics: Tuple[str, ...]
@@ -257,6 +259,8 @@ def settings() -> Settings:
     gather["named_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["named_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])
     gather["not_terms"] = _compiled(gather["not_terms"])
+    gather["form_containing_topic"] = _compiled(gather["form_containing_topic"])
+    gather["topic_in_form"] = _compiled(gather["topic_in_form"])
     gather["list_part"] = _compiled(gather["list_part"])
     gather["narrowing_clause"] = _compiled(gather["narrowing_clause"])
     gather["not_pores"] = _compiled(gather["not_pores"])

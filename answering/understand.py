@@ -215,9 +215,11 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 
+@lru_cache(maxsize=256)
 def asks_for_the_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from: one of the source-request
-    phrasings, or a short message with a word for the source and one pointing back."""
+    phrasings, or a short message with a word for the source and one pointing back (cached:
+    understanding a turn and deciding on it both ask, of the same text)."""
     cues = settings().understand
     # ... also with the Korean taken out: a particle glued to an English word ("verbatim으로",
     # "source를") leaves no word boundary for the English phrasings
@@ -234,9 +236,11 @@ def cued_kind(text: str) -> Optional[str]:
     return next(iter(cued_kinds(text)), None)
 
 
-def cued_kinds(text: str) -> List[str]:
-    """Every kind of question its wording signals, most specific first."""
-    return list(dict.fromkeys(kind for kind, cue in settings().understand.kind_cues if cue.search(text)))
+@lru_cache(maxsize=1024)
+def cued_kinds(text: str) -> Tuple[str, ...]:
+    """Every kind of question its wording signals, most specific first (cached: each stage of a
+    turn asks it of the same question, and the broad-question cue is the costliest pattern)."""
+    return tuple(dict.fromkeys(kind for kind, cue in settings().understand.kind_cues if cue.search(text)))
 
 
 def _asking_parts(text: str) -> List[str]:

@@ -20,8 +20,11 @@ How a message is matched:
 - A pattern may use a cue list by name, ``<<name>>``: the cue's alternatives joined into one
   non-capturing group (cues are defined per language in the same file).
 - A sign may list ``unless`` patterns (the worry question ignores a message about teeth or
-  a headache), which cancel only a match of their own language; nothing else can stop a sign
-  that matched.
+  a headache), which cancel only a match of their own language.
+- A match named only to say it is absent ("no rash", "nothing hurts", "발진은 없고") does not
+  count: the file's ``absent`` patterns read the words just before an English match and just
+  after a Korean one. Another match of the same sign, or another sign, still counts ("no rash
+  but my eyelids are swollen"). Nothing else can stop a sign that matched.
 
 The finding's urgency is ``urgent`` when any sign of the urgent subset matched (fever, fast
 spreading, trouble breathing or a swelling tongue or throat, a burn or open wound after a
@@ -82,6 +85,7 @@ class Sign:
     urgency: str
     patterns: Dict[str, Tuple[Pattern[str], ...]]
     unless: Dict[str, Tuple[Pattern[str], ...]]
+    absent: "Absence"
 
     def search(self, texts: Dict[str, str], scripts: Tuple[str, ...] = LANGUAGES) -> Optional[Tuple[str, str]]:
         """(language, matched text) of the first pattern that matches, or None. ``scripts``: the
@@ -92,7 +96,7 @@ class Sign:
                 if language not in scripts and _needs_letters_of(language, pattern):
                     continue
                 for text in _texts_for(language, texts):
-                    match = pattern.search(text)
+                    match = next((m for m in pattern.finditer(text) if not self.absent.says(language, m)), None)
                     if match:
                         if self._excluded(texts, language):
                             return None
@@ -106,6 +110,21 @@ class Sign:
         return any(p.search(text) for p in self.unless.get(language, ()) for text in _texts_for(language, texts))
 
 
+@dataclass(frozen=True)
+class Absence:
+    """The words that say a symptom is not there: English before the match ("no rash", "not
+    itchy or red"), Korean after it ("발진은 없고")."""
+
+    before: Optional[Pattern[str]] = None  # English, anchored at the end of what precedes
+    after: Optional[Pattern[str]] = None  # Korean, anchored at the start of what follows
+
+    def says(self, language: str, match: "re.Match[str]") -> bool:
+        text = match.string
+        if language == "en":
+            return bool(self.before and self.before.search(text, max(0, match.start() - 80), match.start()))
+        return bool(self.after and self.after.match(text, match.end(), match.end() + 20))
+
+
 def _texts_for(language: str, texts: Dict[str, str]) -> Tuple[str, ...]:
     """English: the spaced text. Korean: the space-free text, then the spaced one."""
     return (texts["ko"], texts["en"]) if language == "ko" else (texts["en"],)
@@ -116,7 +135,12 @@ class Detector:
 
     def __init__(self, rules: Dict[str, Any]) -> None:
         cues = rules.get("cues") or {}
-        self.signs: List[Sign] = [self._sign(entry, cues) for entry in rules["signs"]]
+        absent = rules.get("absent") or {}
+        self.absence = Absence(
+            before=_compile(f"(?:{absent['en']})$", {}, "absent") if absent.get("en") else None,
+            after=_compile(absent["ko"], {}, "absent") if absent.get("ko") else None,
+        )
+        self.signs: List[Sign] = [self._sign(entry, cues, self.absence) for entry in rules["signs"]]
 
     @classmethod
     def from_file(cls, path: Path = RULES_PATH) -> "Detector":
@@ -146,7 +170,7 @@ class Detector:
         )
 
     @staticmethod
-    def _sign(entry: Dict[str, Any], cues: Dict[str, Dict[str, List[str]]]) -> Sign:
+    def _sign(entry: Dict[str, Any], cues: Dict[str, Dict[str, List[str]]], absence: Absence) -> Sign:
         def compile_all(patterns: Dict[str, Iterable[str]]) -> Dict[str, Tuple[Pattern[str], ...]]:
             """One pattern per language: the sign's patterns as alternatives of one regex, which
             matches where any of them does and costs one search instead of one per pattern."""
@@ -166,6 +190,7 @@ class Detector:
             urgency=urgency,
             patterns=compile_all(entry),
             unless=compile_all(entry.get("unless") or {}),
+            absent=absence,
         )
 
 

@@ -2343,3 +2343,70 @@ def test_where_did_u_even_get_that_asks_the_source() -> None:
 def test_asking_whether_one_may_ask_here_is_small_talk() -> None:
     messages = assistant().respond(Turn("여기서 모공 질문 물어보면 되는거지?", "nlu_fallback")).messages
     assert messages[0]["text"] in (texts.say("capabilities", "ko"), texts.say("greet", "ko"))
+
+
+# ---- round 61: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # a form named with what it contains is that topic, and so is the form named again
+        (
+            "my aunt gave me a toner with glycolic acid in it. how often can i use the toner?",
+            ["aha_bha_introduce_gradually"],
+        ),
+        ("살리실산 들어간 토너는 얼마나 자주 써요?", ["aha_bha_introduce_gradually"]),
+        # "separately" between two questions
+        (
+            "what does vitamin c do for skin? and separately how often should i exfoliate",
+            ["vitamin_c_what_is", "exfoliation_frequency"],
+        ),
+        # what is going on that makes them sag asks why
+        ("what is even happening in my skin that makes pores sag?", ["sagging_pores_cause"]),
+        # skin "on the sensitive side" is sensitive skin
+        (
+            "my skin is kind of on the sensitive side. how often should i use an exfoliating pack?",
+            ["exfoliating_pack_frequency", "sensitive_skin_patch_test"],
+        ),
+        # one answer quoting what another says of the same topic says it once
+        (
+            "what order do the 각질팩 and 보습팩 go in? and how often should i use the 각질팩?",
+            ["packs_order"],
+        ),
+    ],
+)
+def test_round_sixty_one_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == facts
+
+
+def test_two_answers_quoting_the_same_sentence_of_different_topics_are_both_given() -> None:
+    text = "what does retinol do for pores? and what are growth factors for?"
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert facts == ["retinol_what_is", "growth_factors_what_is"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my bank account is crying after all these serums. what actually shrinks pores?",
+        "i keep using the toner that has aha in it but is that toner enough for pores?",
+    ],
+)
+def test_round_sixty_one_pore_questions_are_in_the_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "다육이 잎이 말라서 쭈글쭈글한데 수분 보충 어떻게 해줘요?",
+        "알바하는 카페 커피머신 스팀 노즐 각질처럼 굳은 거 어떻게 닦아요?",
+    ],
+)
+def test_round_sixty_one_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+def test_exosomes_are_a_term_the_sources_lack(retriever: Retriever) -> None:
+    assert retriever.uncovered_terms("does an exosome serum tighten pores?") == ["exosome serum"]
