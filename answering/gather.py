@@ -169,7 +169,8 @@ class Retriever:
         unknown = [
             question.text[start:end]
             for _, start, end in terms  # as the person wrote it
-            if not any(m.start < end and start < m.end for m in mentions)
+            # (a term that holds a topic's name is still the term: "블랙헤드 압출기" is a tool)
+            if not any(m.start < end and start < m.end and not _holds(start, end, m) for m in mentions)
         ]
         if not question.ignore_uncovered:
             unknown += self._foreign_entities(question.entity_values)
@@ -1132,7 +1133,8 @@ class Retriever:
             and not details
             and short
             and not of_a_post
-            and kind in (None, OVERVIEW_KIND, *outright.kinds)
+            # ... whatever it asks of it ("whats the thing about rubbing dead skin off with steam")
+            and kind in (None, OVERVIEW_KIND, "what_is", *outright.kinds)
         ):
             # a short question naming a case outright ("do cleansers with acids help?", "산
             # 들어간 클렌저는 써도 되나?") is about it; one picked out of a post may set it aside
@@ -1503,3 +1505,8 @@ def korean_wording(korean: str, fact: Fact) -> float:
 
 def _dice(first: FrozenSet[str], second: FrozenSet[str]) -> float:
     return 2 * len(first & second) / (len(first) + len(second)) if first or second else 0.0
+
+
+def _holds(start: int, end: int, mention: Mention) -> bool:
+    """Whether the span from ``start`` to ``end`` holds ``mention`` and more besides."""
+    return start <= mention.start and mention.end <= end and end - start > mention.end - mention.start

@@ -84,6 +84,7 @@ class Understand:
     numbered_question_min_words: int
     what_to_do: Pattern[str]
     question_sentence: Pattern[str]
+    question_spelled_out: Pattern[str]
     reported_claim: Pattern[str]
     told_with_a_question_mark: Pattern[str]
     relation: Pattern[str]
@@ -224,6 +225,7 @@ def _understand(raw: dict) -> Understand:
         numbered_question_min_words=raw["numbered_question_min_words"],
         what_to_do=_compiled(raw["what_to_do"]),
         question_sentence=_compiled(raw["question_sentence"]),
+        question_spelled_out=_compiled(raw["question_spelled_out"]),
         reported_claim=_compiled(raw["reported_claim"]),
         told_with_a_question_mark=_compiled(raw["told_with_a_question_mark"]),
         relation=_compiled(raw["relation"]),

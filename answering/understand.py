@@ -210,7 +210,14 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     question of a message asks it once per uncovered term."""
     cues = settings().understand
     sentences = sentence_spans(text)
-    asked = [(start, end) for start, end in sentences if cues.question_sentence.search(text[start:end])]
+    asks = [bool(cues.question_sentence.search(text[start:end])) for start, end in sentences]
+    # ... and a fragment that spells out the question right before it ("그 중에 비타민c는 어떤 거
+    # 사야돼요? 농도 같은 거", "which one should i get? like what %")
+    asks = [
+        asked or (index > 0 and asks[index - 1] and bool(cues.question_spelled_out.search(text[start:end])))
+        for index, ((start, end), asked) in enumerate(zip(sentences, asks))
+    ]
+    asked = [span for span, asked in zip(sentences, asks) if asked]
     asked = _without_the_told(asked, lambda span: text[span[0] : span[1]])
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 

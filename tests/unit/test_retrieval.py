@@ -2410,3 +2410,48 @@ def test_round_sixty_one_things_of_another_subject_are_out_of_domain(text: str) 
 
 def test_exosomes_are_a_term_the_sources_lack(retriever: Retriever) -> None:
     assert retriever.uncovered_terms("does an exosome serum tighten pores?") == ["exosome serum"]
+
+
+# ---- round 62: cases of the fixes made for it (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # a fragment right after a question spells it out
+        ("비타민c는 어떤 제품 골라요? 농도 같은 거", ["vitamin_c_concentration"]),
+        # a case named outright, whatever the question asks of it
+        ("what's the deal with getting dead skin off using steam?", ["bath_dead_skin_removal"]),
+        ("thinking of starting on a BHA, first acid ever", ["aha_bha_introduce_gradually"]),
+        # indirect Korean questions: "…인 건지 헷갈리고", "…건가 싶어요"
+        (
+            "각질제거제랑 콜라겐 마스크를 같은 날 해도 되는 건지 헷갈리고, 매일 하는 건 너무 많은 건가 싶어요.",
+            ["exfoliation_with_collagen_mask"],
+        ),
+        # how clinics check whether pores improved is imaging; a yearly check at a derm is not
+        ("how does a clinic check whether my pores got better?", ["pores_clinical_imaging"]),
+    ],
+)
+def test_round_sixty_two_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+def test_a_tool_named_with_a_topic_is_the_tool() -> None:
+    text = "코 블랙헤드 압출기로 매일 짜도 괜찮아요 아니면 안 좋은 거예요?"
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots.get("last_facts") is None and "압출기" in response.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i get old dry-erase marker ghosting off a whiteboard, exfoliate it?",
+        "토분에 백화 올라와서 모공 막힌 것 같은데 물빠짐 괜찮을까요?",
+    ],
+)
+def test_round_sixty_two_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+def test_age_blamed_is_no_question_of_at_what_age() -> None:
+    assert not any(cue.reply == "detail_age" for cue in asked_details("이게 햇볕 때문인 건지 나이 탓인 건지 궁금해요"))
