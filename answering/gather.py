@@ -1128,17 +1128,11 @@ class Retriever:
             and self._settings.named_cases[outright.id].search(text[start:end]) is not None
             for start, end in asked_spans(text) or ((0, len(text)),)
         )
-        if (
-            outright in candidates
-            and not details
-            and short
-            and not of_a_post
-            # ... whatever it asks of it ("whats the thing about rubbing dead skin off with steam")
-            and kind in (None, OVERVIEW_KIND, "what_is", *outright.kinds)
-        ):
+        if outright in candidates and not details and short and not of_a_post:
             # a short question naming a case outright ("do cleansers with acids help?", "산
-            # 들어간 클렌저는 써도 되나?") is about it; one picked out of a post may set it aside
-            # ("먹는 거 말고 바르는 걸로…")
+            # 들어간 클렌저는 써도 되나?") is about it, whatever it asks of it ("whats the thing
+            # about rubbing dead skin off with steam", "모공에 좋은 팩 같은 거 있어요?"), a detail
+            # aside; one picked out of a post may set it aside ("먹는 거 말고 바르는 걸로…")
             candidates = [outright]
         best = max(
             candidates,

@@ -2455,3 +2455,15 @@ def test_round_sixty_two_things_of_another_subject_are_out_of_domain(text: str) 
 
 def test_age_blamed_is_no_question_of_at_what_age() -> None:
     assert not any(cue.reply == "detail_age" for cue in asked_details("이게 햇볕 때문인 건지 나이 탓인 건지 궁금해요"))
+
+
+def test_why_not_the_others_is_the_why_of_the_last_answer() -> None:
+    turn = _after(
+        "clogged_pores_which_clog", "clogged_pores", "cause", "ok but why doesnt it happen to the other ones?"
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["clogged_pores_which_clog"]
+
+
+@pytest.mark.parametrize("text", ["모공에 괜찮은 팩 추천할 만한 거 있어요?", "any good packs for my pores?"])
+def test_packs_asked_for_at_large_are_the_weekly_routine(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_weekly_routine"]
