@@ -105,6 +105,10 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
     if first.outcome is Outcome.OUT_OF_DOMAIN:
         return Decision(Reply.OUT_OF_DOMAIN)
     if first.outcome is Outcome.NOT_COVERED and not understood_by_nlu:
+        if not first.missing and any(r.outcome is Outcome.OUT_OF_DOMAIN for r in results):
+            # "…it still wont gel in the fridge. which bones should i be using, feet? necks?": a
+            # question that found nothing beside others about something else is about it too
+            return Decision(Reply.OUT_OF_DOMAIN)
         return Decision(Reply.DID_YOU_MEAN, suggestions=first.suggestions)
     return Decision(Reply.NOT_COVERED, uncovered=first.missing, suggestions=first.suggestions)
 

@@ -123,6 +123,9 @@ class Retriever:
             for term in sorted(store.skincare_terms, key=len, reverse=True)
         ]
         self._terms = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        # The product forms the sources don't cover ("toner", "토너"): the ones a topic can carry.
+        lowered_terms = {term.lower() for term in store.skincare_terms}
+        self._uncovered_forms = sorted(form for form in self._product_forms if form.lower() in lowered_terms)
         self._topic_names = [store.topic_name(topic) for topic in store.topics]
         # Each topic's first name of several words ending in a product's word, by that word
         # ("collagen mask" under "mask"), and the product's word standing alone, for
@@ -169,8 +172,7 @@ class Retriever:
         unknown = [
             question.text[start:end]
             for _, start, end in terms  # as the person wrote it
-            # (a term that holds a topic's name is still the term: "블랙헤드 압출기" is a tool)
-            if not any(m.start < end and start < m.end and not _holds(start, end, m) for m in mentions)
+            if not any(m.start < end and start < m.end for m in mentions)
         ]
         if not question.ignore_uncovered:
             unknown += self._foreign_entities(question.entity_values)
@@ -252,6 +254,10 @@ class Retriever:
                 # the story (the cleanser of its routine)
                 answered = [t for fact_id in question.answered_before for t in self._fact_topics(fact_id)]
                 topics = list(dict.fromkeys([t for t in answered if t in topics] + topics))
+                if set(topics) <= set(self._settings.cause_topics):
+                    # "이거 걍 유전이야? 그럼 관리해도 소용없는거?": what to do about pores whose
+                    # cause was asked, not the cause again
+                    topics += list(self._settings.broad_cause_topics)
             if (kind == "frequency" and not question.background_topics) or kind == OVERVIEW_KIND:
                 # "how often tho" after sensitive skin and exfoliating packs asks about the
                 # packs: a condition (weak topic) has no frequency of its own; "whats the bare
@@ -1347,8 +1353,13 @@ class Retriever:
             if not any(start < match.end() and match.start() < end for start, end in idioms)
         ]
         joined = _joined(text, spans)
-        carried = {span[0].lower() for span in joined if self._carrier(text, span, mentions)}
-        return [span for span in joined if span[0].lower() not in carried]
+        carried = {_form_key(span) for span in joined if self._carrier(text, span, mentions)}
+        return [
+            span
+            for span in joined
+            if _form_key(span) not in carried
+            or not (self._carrier(text, span, mentions) or self._named_again(text, span))
+        ]
 
     def _asks_what_its_facts_give(self, text: str, topics: List[str]) -> bool:
         """Whether a question asks a detail (an age, how often...) that a fact of its topics gives."""
@@ -1380,24 +1391,36 @@ class Retriever:
         )
 
     def _with_carried_forms(self, question: str, message: str) -> str:
-        """``question`` with a product's form it names alone ("the toner") preceded by the topic
-        the message said that form carries ("an exfoliating toner with AHA in it")."""
-        if question == message or self._terms is None:
+        """``question`` with a product's form it names again ("the toner") preceded by the topic
+        the message said that form carries ("an exfoliating toner with AHA in it"); not a form
+        named anew ("what toner should I use in the morning?")."""
+        lowered = question.lower()
+        if question == message or not any(form in lowered for form in self._uncovered_forms):
             return question
         mentions = self.topic_matcher.mentions(message)
-        carriers: Dict[str, str] = {}
-        for span in _joined(message, [(m.group(0), m.start(), m.end()) for m in self._terms.finditer(message)]):
+        carriers: Dict[str, Set[str]] = {}
+        for span in self._joined_terms(message):
             carrier = self._carrier(message, span, mentions)
             if carrier is not None:
-                carriers.setdefault(span[0].lower(), message[carrier.start : carrier.end])
-        if not carriers:
-            return question
+                carriers.setdefault(_form_key(span), set()).add(message[carrier.start : carrier.end])
         own = self.topic_matcher.mentions(question)
-        for match in reversed(list(self._terms.finditer(question))):
-            span = (match.group(0), match.start(), match.end())
-            if match.group(0).lower() in carriers and self._carrier(question, span, own) is None:
-                question = f"{question[: match.start()]}{carriers[match.group(0).lower()]} {question[match.start() :]}"
+        for span in reversed(self._joined_terms(question)):
+            named = carriers.get(_form_key(span), set())
+            if len(named) == 1 and self._named_again(question, span) and self._carrier(question, span, own) is None:
+                question = f"{question[: span[1]]}{next(iter(named))} {question[span[1] :]}"
         return question
+
+    def _joined_terms(self, text: str) -> List[Tuple[str, int, int]]:
+        if self._terms is None:
+            return []
+        return _joined(text, [(m.group(0), m.start(), m.end()) for m in self._terms.finditer(text)])
+
+    def _named_again(self, text: str, span: Tuple[str, int, int]) -> bool:
+        """Whether a term is named as one already spoken of ("the toner", "그 토너", "앰플 농도는"
+        after a vitamin C ampoule; not "what toner", "어떤 토너")."""
+        if HANGUL.search(span[0]):
+            return not self._settings.form_named_anew_ko.search(text, 0, span[1])
+        return bool(self._settings.form_named_again.search(text, 0, span[1]))
 
     def _weight(self, words: Set[str]) -> float:
         """Words weighed by BM25's idf (a word no fact uses like the rarest one). ``math.fsum``
@@ -1483,6 +1506,8 @@ def hangul_only(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _bigrams(text: str) -> FrozenSet[str]:
+    """Character pairs of ``text``. Not a ``text_cache``: it mostly holds the facts' Korean
+    phrasings, which a live server has read long before the message at hand."""
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
@@ -1501,6 +1526,6 @@ def _dice(first: FrozenSet[str], second: FrozenSet[str]) -> float:
     return 2 * len(first & second) / (len(first) + len(second)) if first or second else 0.0
 
 
-def _holds(start: int, end: int, mention: Mention) -> bool:
-    """Whether the span from ``start`` to ``end`` holds ``mention`` and more besides."""
-    return start <= mention.start and mention.end <= end and end - start > mention.end - mention.start
+def _form_key(span: Tuple[str, int, int]) -> str:
+    """A product's form as a key, singular: "toners" and "Toner" are one form."""
+    return span[0].lower().removesuffix("s")

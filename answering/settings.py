@@ -132,6 +132,8 @@ class Gather:
     not_terms: Pattern[str]
     form_containing_topic: Pattern[str]
     topic_in_form: Pattern[str]
+    form_named_again: Pattern[str]
+    form_named_anew_ko: Pattern[str]
     list_part: Pattern[str]
     broad_cause_fact: str
     broad_cause_topics: Tuple[str, ...]
@@ -263,6 +265,8 @@ def settings() -> Settings:
     gather["not_terms"] = _compiled(gather["not_terms"])
     gather["form_containing_topic"] = _compiled(gather["form_containing_topic"])
     gather["topic_in_form"] = _compiled(gather["topic_in_form"])
+    gather["form_named_again"] = _compiled(gather["form_named_again"])
+    gather["form_named_anew_ko"] = _compiled(gather["form_named_anew_ko"])
     gather["list_part"] = _compiled(gather["list_part"])
     gather["narrowing_clause"] = _compiled(gather["narrowing_clause"])
     gather["not_pores"] = _compiled(gather["not_pores"])

@@ -6,11 +6,11 @@ with the cues of ``data/answering.yml``.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, List, Optional, Tuple, TypeVar
 
 from answering.settings import DetailCue, settings
 from knowledge.nlp import pipeline
+from knowledge.text_cache import text_cache
 from knowledge.topics import HANGUL
 from texts import DEFAULT_LANGUAGE, LANGUAGES, written_language
 
@@ -80,7 +80,7 @@ def conversation_language(turn: Turn) -> Tuple[str, bool]:
     return DEFAULT_LANGUAGE, False
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256)
 def sentence_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     """Where the sentences of a message are (cached: the questions of a message, the details it
     asks and the overdoing cue all read them). spaCy's sentencizer splits at punctuation; Korean
@@ -203,7 +203,7 @@ def _listed_questions(text: str) -> List[str]:
     return [piece for piece in pieces if piece]
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256)
 def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     """Where the sentences that ask are, when a message also has sentences that don't
     ("does sunburn make pores sag? i never wear sunscreen"); empty otherwise. Cached: each
@@ -222,7 +222,7 @@ def asked_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     return tuple(asked) if 0 < len(asked) < len(sentences) else ()
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256)
 def asks_for_the_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from: one of the source-request
     phrasings, or a short message with a word for the source and one pointing back (cached:
@@ -243,7 +243,7 @@ def cued_kind(text: str) -> Optional[str]:
     return next(iter(cued_kinds(text)), None)
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def cued_kinds(text: str) -> Tuple[str, ...]:
     """Every kind of question its wording signals, most specific first (cached: each stage of a
     turn asks it of the same question, and the broad-question cue is the costliest pattern)."""

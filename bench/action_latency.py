@@ -4,9 +4,9 @@
 
 Runs ``ActionAnswerQuestion`` (tracker in, events and messages out, exactly as the action
 server calls it) on the bench's messages, English and Korean, each round as one
-conversation so follow-ups see their slots, after one warm-up round. Before each round the
-caches keyed by a message's text are emptied, so every round times messages the process has
-not seen, as a live server mostly does. Prints the median and 95th percentile in
+conversation so follow-ups see their slots, after one warm-up round. Before each round every
+cache keyed by a text is emptied (``knowledge.text_cache``), so every round times messages the
+process has not seen, as a live server mostly does. Prints the median and 95th percentile in
 milliseconds; ``make bench`` reports them beside the server figures.
 """
 
@@ -21,21 +21,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerQuestion
-from answering import understand
 from bench.messages import MESSAGES
-from knowledge import nlp
-from knowledge.topics import TopicMatcher
-
-# Every cache whose key is (part of) a message's text; the store's and the settings' stay warm.
-MESSAGE_CACHES = (
-    understand.sentence_spans,
-    understand.asked_spans,
-    understand.cued_kinds,
-    understand.asks_for_the_source,
-    nlp._content_lemmas,
-    nlp.thing_words,
-    TopicMatcher._cached_mentions,
-)
+from knowledge.text_cache import forget_texts
 
 KOREAN_MESSAGES = [
     "각질팩은 일주일에 몇 번 해요?",
@@ -63,13 +50,8 @@ def tracker_for(text: str, slots: Dict[str, Any]) -> Tracker:
     )
 
 
-def forget_messages() -> None:
-    for cache in MESSAGE_CACHES:
-        cache.cache_clear()
-
-
 async def one_round(action: ActionAnswerQuestion, messages: List[str]) -> List[float]:
-    forget_messages()
+    forget_texts()
     slots: Dict[str, Any] = {}
     timings = []
     for text in messages:

@@ -12,6 +12,8 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
+from knowledge.text_cache import text_cache
+
 # Where Latin letters meet Hangul in one word ("AHA나", "pores한테는": a Korean particle on an
 # English word): the two are words of their own.
 SCRIPT_BOUNDARY = re.compile(r"(?<=[A-Za-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[A-Za-z])")
@@ -35,7 +37,7 @@ def content_lemmas(text: str) -> List[str]:
     return list(_content_lemmas(text))
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def _content_lemmas(text: str) -> Tuple[str, ...]:
     """Cached: answering one message asks for the same text's lemmas several times (topic
     ranking, suggestions, the domain gate), and each spaCy run costs a tenth of a millisecond."""
@@ -49,7 +51,7 @@ def _content_lemmas(text: str) -> Tuple[str, ...]:
     )
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024)
 def thing_words(text: str) -> Tuple[str, ...]:
     """The lower-cased words of ``text`` as a thing would be named: a plural as its singular
     ("tomatoes", "tires"), every other word as written. The lookup lemmatizer knows no part of

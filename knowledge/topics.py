@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Dict, List, Sequence, Tuple
 
 from rapidfuzz import fuzz, process
@@ -11,6 +10,7 @@ from spacy.tokens import Doc
 
 from knowledge.nlp import SCRIPT_BOUNDARY, pipeline
 from knowledge.store import FactStore
+from knowledge.text_cache import text_cache
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
@@ -61,7 +61,7 @@ class TopicMatcher:
         at the same text's topics several times."""
         return list(self._cached_mentions(text))
 
-    @lru_cache(maxsize=1024)  # noqa: B019 -- one matcher lives as long as the process
+    @text_cache(maxsize=1024)  # one matcher lives as long as the process
     def _cached_mentions(self, text: str) -> Tuple[Mention, ...]:
         return tuple(self._mentions(text))
 

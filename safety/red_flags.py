@@ -21,10 +21,11 @@ How a message is matched:
   non-capturing group (cues are defined per language in the same file).
 - A sign may list ``unless`` patterns (the worry question ignores a message about teeth or
   a headache), which cancel only a match of their own language.
-- A match named only to say it is absent ("no rash", "nothing hurts", "발진은 없고") does not
-  count: the file's ``absent`` patterns read the words just before an English match and just
-  after a Korean one. Another match of the same sign, or another sign, still counts ("no rash
-  but my eyelids are swollen"). Nothing else can stop a sign that matched.
+- A symptom named only to say it is absent ("no rash", "nothing hurts", "발진은 없고") does not
+  count: the file's ``absent`` patterns read the words just before a short English match and
+  just after a short Korean one (``Absence``). Another match of the same sign, even one
+  overlapping it, or another sign, still counts ("no rash but my eyelids are swollen").
+  Nothing else can stop a sign that matched.
 
 The finding's urgency is ``urgent`` when any sign of the urgent subset matched (fever, fast
 spreading, trouble breathing or a swelling tongue or throat, a burn or open wound after a
@@ -50,6 +51,7 @@ CUE = re.compile(r"<<(\w+)>>")
 # Where Latin letters meet Hangul in one word ("rash가", "pus나와요").
 SCRIPT_BOUNDARY = re.compile(r"(?<=[A-Za-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[A-Za-z])")
 SPACES = re.compile(r"\s+")
+SENTENCE_END = re.compile(r"[.?!]")
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -96,7 +98,7 @@ class Sign:
                 if language not in scripts and _needs_letters_of(language, pattern):
                     continue
                 for text in _texts_for(language, texts):
-                    match = next((m for m in pattern.finditer(text) if not self.absent.says(language, m)), None)
+                    match = _first_present(pattern, text, self.absent, language)
                     if match:
                         if self._excluded(texts, language):
                             return None
@@ -112,17 +114,49 @@ class Sign:
 
 @dataclass(frozen=True)
 class Absence:
-    """The words that say a symptom is not there: English before the match ("no rash", "not
-    itchy or red"), Korean after it ("발진은 없고")."""
+    """The words that say a symptom is not there: English before the match ("no rash", "nothing
+    hurts"), Korean after its first few letters ("발진은 없고", whatever the match goes on to).
+    Only a symptom named, in a few words, can be set aside: a longer English match describes
+    something ("no pain or bumps, but this spot has gotten bigger"), and one followed by "until"
+    is a state that ended ("no rash until this morning")."""
 
     before: Optional[Pattern[str]] = None  # English, anchored at the end of what precedes
-    after: Optional[Pattern[str]] = None  # Korean, anchored at the start of what follows
+    ended: Optional[Pattern[str]] = None  # English, at the start of what follows the symptom
+    after: Optional[Pattern[str]] = None  # Korean, anchored where it starts
+    max_words: int = 0  # English, of the match up to its first sentence end
+    max_chars: int = 0  # Korean: how far into the match the absence may start
 
     def says(self, language: str, match: "re.Match[str]") -> bool:
-        text = match.string
+        text, start = match.string, match.start()
         if language == "en":
-            return bool(self.before and self.before.search(text, max(0, match.start() - 80), match.start()))
-        return bool(self.after and self.after.match(text, match.end(), match.end() + 20))
+            named = SENTENCE_END.split(match.group(0), maxsplit=1)[0]
+            named_end = start + len(named)
+            return (
+                len(named.split()) <= self.max_words
+                and bool(self.before and self.before.search(text, max(0, start - 80), start))
+                and not (self.ended and self.ended.match(text, named_end, named_end + 40))
+            )
+        after = self.after
+        return after is not None and any(
+            after.match(text, start + length, start + length + 40)
+            for length in range(1, min(self.max_chars, len(match.group(0))) + 1)
+        )
+
+
+def _first_present(pattern: Pattern[str], text: str, absence: Absence, language: str) -> Optional["re.Match[str]"]:
+    """The first match of ``pattern`` in ``text`` that is not named only as absent. After one
+    that is, a shorter match from the same start is tried ("점이 커졌어요 번지는 건 없고요": the
+    spot that grew, not the spreading said to be absent), then the search goes on from the next
+    character, so a symptom inside it still counts."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        shorter: Optional["re.Match[str]"] = match
+        while shorter is not None and shorter.start() == match.start():
+            if not absence.says(language, shorter):
+                return shorter
+            shorter = pattern.search(text, shorter.start(), shorter.end() - 1)
+        position = match.start() + 1
+    return None
 
 
 def _texts_for(language: str, texts: Dict[str, str]) -> Tuple[str, ...]:
@@ -138,7 +172,10 @@ class Detector:
         absent = rules.get("absent") or {}
         self.absence = Absence(
             before=_compile(f"(?:{absent['en']})$", {}, "absent") if absent.get("en") else None,
+            ended=_compile(absent["en_ended"], {}, "absent") if absent.get("en_ended") else None,
             after=_compile(absent["ko"], {}, "absent") if absent.get("ko") else None,
+            max_words=int(absent.get("max_words", 0)),
+            max_chars=int(absent.get("max_chars", 0)),
         )
         self.signs: List[Sign] = [self._sign(entry, cues, self.absence) for entry in rules["signs"]]
 

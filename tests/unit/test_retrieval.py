@@ -2467,3 +2467,76 @@ def test_why_not_the_others_is_the_why_of_the_last_answer() -> None:
 @pytest.mark.parametrize("text", ["모공에 괜찮은 팩 추천할 만한 거 있어요?", "any good packs for my pores?"])
 def test_packs_asked_for_at_large_are_the_weekly_routine(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["overview_weekly_routine"]
+
+
+# ---- round 63 and the review of rounds 61-62: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # what to do about pores whose cause was asked
+        ("모공 큰 거 유전이에요? 그럼 관리해도 의미 없나요?", ["genetics_pore_size", "overview_less_visible_pores"]),
+        # "too often?" with no subject: what the story says is done that often
+        (
+            "I got a box of collagen sheet masks last month. my sister uses them every day. is that too often?",
+            ["collagen_mask_frequency"],
+        ),
+        # without a scrub, with fingers: the bath method
+        ("how do i get dead skin off my nose without a scrub", ["bath_dead_skin_removal"]),
+        # "over exfoliating make" is no exfoliating mask
+        ("can over exfoliating make my pores look bigger?", ["over_exfoliation"]),
+        # "I bike to work" is how one gets about
+        ("does city pollution make pores worse? i bike to work every day", ["environment_pores"]),
+        # an ampoule named again in Korean is the one named before
+        ("비타민c 앰플 샀어요. 앰플 농도는 몇 프로가 좋아요?", ["vitamin_c_concentration"]),
+    ],
+)
+def test_round_sixty_three_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a form named anew is still the term the sources lack
+        "i have an aha toner for the night, but what toner should i use in the morning?",
+        "아하바하 들어간 토너 쓰는데 아침엔 어떤 토너 써요?",
+        # two strengths of an uncovered term, or "do they…" after it, ask about the term
+        "is niacinamide good for pores? 5% or 10%?",
+        "do witch hazel toners shrink pores or do they just feel tight?",
+        "무기자차가 유기자차보다 모공 더 막아요?",
+    ],
+)
+def test_round_sixty_three_terms_stay_uncovered(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "백화점에서 산 토너 모공에 좋아요?",
+        "are there any markers of pore aging?",
+        "비타민c 세럼 바르면 좋은 점이 있나요?",
+    ],
+)
+def test_words_the_review_found_over_broad_are_not_another_subject(text: str) -> None:
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.messages[0]["text"] != texts.say("out_of_scope", "ko" if "\uac00" <= text[0] <= "\ud7a3" else "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "무쇠팬 시즈닝할 때 팬 모공에 기름 먹이려면 무슨 오일 써요?",
+        "설거지 스펀지 구멍에 낀 때 각질 빼듯이 빼는 법 있어요?",
+        "the coating inside my tent is peeling in flakes, can i fix it?",
+        "my bone broth won't gel in the fridge, not enough collagen? which bones should i use?",
+    ],
+)
+def test_round_sixty_three_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+def test_asking_for_the_material_consulted_asks_the_source() -> None:
+    assert asks_for_the_source("참고하신 자료 있으면 보여주세요")
