@@ -310,6 +310,7 @@ class Assistant:
             results.append(
                 self._about_the_last_other_subject(text, results)
                 or self._about_the_last_uncovered_term(text, results)
+                or self._list_of_each(text, background)
                 or self.retriever.retrieve(question)
             )
         decision = self._with_what_overdoing_does(
@@ -511,6 +512,31 @@ class Assistant:
         if not self.retriever.names_another_subject(turn.text):
             return False
         return not (understanding.is_post and self.retriever.names_skin_in_a_story(turn.text))
+
+    def _list_of_each(self, text: str, background: List[str]) -> Optional[Result]:
+        """For a question of each of the things a story named and it does not ("one friend swears
+        by vitamin C, another by retinol, another by glycolic acid … what is each one supposed to
+        do?"), the list answer whose items are most of them, at least two; not a detail of each
+        ("how often each one?"), which the list does not give."""
+        cues = settings().understand
+        names_a_topic = set(self.retriever.topics_of(text)) - {settings().gather.generic_topic}
+        if not cues.each.search(text) or names_a_topic or asked_details(text):
+            return None
+        named = set(background)
+
+        def covered(fact: Fact) -> int:
+            item_topics = {topic for item in fact.items for topic in self._fact_topics(item.fact_id)[:1]}
+            return len(item_topics & named)
+
+        lists = [fact for fact in self.store.facts if fact.items and covered(fact) >= 2]
+        best = max(lists, key=covered, default=None)
+        if best is None:
+            return None
+        return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), reason="a list of each thing named")
+
+    def _fact_topics(self, fact_id: str) -> Tuple[str, ...]:
+        fact = self.store.fact(fact_id)
+        return tuple(fact.topics) if fact is not None else ()
 
     def _about_the_last_other_subject(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a question with no skin-care word of its own right after one about another subject

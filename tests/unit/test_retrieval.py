@@ -2540,3 +2540,8 @@ def test_round_sixty_three_things_of_another_subject_are_out_of_domain(text: str
 
 def test_asking_for_the_material_consulted_asks_the_source() -> None:
     assert asks_for_the_source("참고하신 자료 있으면 보여주세요")
+
+
+def test_what_each_of_the_things_a_story_names_does_is_the_list_of_them() -> None:
+    text = "my aunt uses vitamin c, my sister retinol and my mom glycolic acid. what is each one for?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["tighten_loose_pores"]
