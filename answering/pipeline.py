@@ -519,10 +519,13 @@ class Assistant:
         do?"), the list answer whose items are most of them, at least two; not a detail of each
         ("how often each one?"), which the list does not give."""
         cues = settings().understand
-        names_a_topic = set(self.retriever.topics_of(text)) - {settings().gather.generic_topic}
-        if not cues.each.search(text) or names_a_topic or asked_details(text):
+        # (the sentence that asks, in a question that tells first: "my aunt uses vitamin c, my
+        # sister retinol … what is each one for?")
+        asking = " ".join(text[start:end] for start, end in asked_spans(text)) or text
+        names_a_topic = set(self.retriever.topics_of(asking)) - {settings().gather.generic_topic}
+        if not cues.each.search(asking) or names_a_topic or asked_details(asking):
             return None
-        named = set(background)
+        named = set(background) | set(self.retriever.topics_of(text))
 
         def covered(fact: Fact) -> int:
             item_topics = {topic for item in fact.items for topic in self._fact_topics(item.fact_id)[:1]}
