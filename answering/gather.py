@@ -172,7 +172,8 @@ class Retriever:
         unknown = [
             question.text[start:end]
             for _, start, end in terms  # as the person wrote it
-            if not any(m.start < end and start < m.end for m in mentions)
+            # (a term that holds a topic's name and more is still the term: "저분자 콜라겐")
+            if not any(m.start < end and start < m.end and not _holds(start, end, m) for m in mentions)
         ]
         if not question.ignore_uncovered:
             unknown += self._foreign_entities(question.entity_values)
@@ -254,7 +255,7 @@ class Retriever:
                 # the story (the cleanser of its routine)
                 answered = [t for fact_id in question.answered_before for t in self._fact_topics(fact_id)]
                 topics = list(dict.fromkeys([t for t in answered if t in topics] + topics))
-                if set(topics) <= set(self._settings.cause_topics):
+                if topics and set(topics) <= set(self._settings.cause_topics):
                     # "이거 걍 유전이야? 그럼 관리해도 소용없는거?": what to do about pores whose
                     # cause was asked, not the cause again
                     topics += list(self._settings.broad_cause_topics)
@@ -716,7 +717,11 @@ class Retriever:
     def names_skin_itself(self, text: str) -> bool:
         """Whether ``text`` names skin, a part of the face or pores (not only a product)."""
         lemmas = set(content_lemmas(text)) - self._body_words_of_things(text)
-        return bool(lemmas & (self._body_lemmas | set(self._settings.pore_words))) or self._has_korean_skin_word(text)
+        return (
+            bool(lemmas & (self._body_lemmas | set(self._settings.pore_words)))
+            or self._has_korean_skin_word(text)
+            or bool(self._settings.korean_face_pores.search(text))
+        )
 
     def names_skin_in_a_story(self, text: str) -> bool:
         """Whether a story that names things of another subject names skin too: the person's
@@ -1529,3 +1534,8 @@ def _dice(first: FrozenSet[str], second: FrozenSet[str]) -> float:
 def _form_key(span: Tuple[str, int, int]) -> str:
     """A product's form as a key, singular: "toners" and "Toner" are one form."""
     return span[0].lower().removesuffix("s")
+
+
+def _holds(start: int, end: int, mention: Mention) -> bool:
+    """Whether the span from ``start`` to ``end`` holds ``mention`` and more besides."""
+    return start <= mention.start and mention.end <= end and end - start > mention.end - mention.start

@@ -365,19 +365,19 @@ class Assistant:
         elif cues.excess.search(question) and not self.retriever.topics_of(question):
             # "…스크럽이랑 각질 토너를 거의 매일 … 썼어요 … 제가 너무 자주 한 건가요?": what the story
             # says is done that often, what can be overdone of it first
-            done = [topic for topic in self._done_that_often(text, question) if topic in background]
+            done = [topic for topic in self._done_that_often(text, question, cues.overdoing) if topic in background]
             before = sorted(done, key=lambda t: not self.retriever.subjects([t]) & set(cues.overdoing_facts))
         else:
             return background
         return before + [topic for topic in background if topic not in before]
 
-    def _done_that_often(self, text: str, question: str) -> List[str]:
+    def _done_that_often(self, text: str, question: str, overdoing: Pattern[str]) -> List[str]:
         """The topics of the last sentence before ``question`` that says something is done very
-        often ("my roommate uses them every day"), or of the sentence before it when it names
-        none ("came home with 40 collagen sheet masks. I've been doing one every night…")."""
-        position = text.find(question[:30])
+        often (``overdoing``: "my roommate uses them every day"), or of the sentence before it
+        when it names none ("came home with 40 collagen sheet masks. I've been doing one every
+        night…")."""
+        position = text.rfind(question[:30])
         told = [text[start:end] for start, end in sentence_spans(text) if end <= position]
-        overdoing = settings().understand.overdoing
         said = next((index for index in range(len(told) - 1, -1, -1) if overdoing.search(told[index])), None)
         if said is None:
             return []

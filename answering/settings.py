@@ -118,6 +118,7 @@ class Gather:
     everyday_skin_words: Tuple[str, ...]
     pore_words: Tuple[str, ...]
     korean_pore_words: Tuple[str, ...]
+    korean_face_pores: Pattern[str]
     topic_qualifiers: Tuple[str, ...]
     qualified_products: Tuple[str, ...]
     filler_words: Tuple[str, ...]
@@ -270,6 +271,7 @@ def settings() -> Settings:
     gather["list_part"] = _compiled(gather["list_part"])
     gather["narrowing_clause"] = _compiled(gather["narrowing_clause"])
     gather["not_pores"] = _compiled(gather["not_pores"])
+    gather["korean_face_pores"] = _compiled(gather["korean_face_pores"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])
     gather["own_body"] = _compiled(gather["own_body"])

@@ -114,33 +114,39 @@ class Sign:
 
 @dataclass(frozen=True)
 class Absence:
-    """The words that say a symptom is not there: English before the match ("no rash", "nothing
-    hurts"), Korean after its first few letters ("발진은 없고", whatever the match goes on to).
-    Only a symptom named, in a few words, can be set aside: a longer English match describes
-    something ("no pain or bumps, but this spot has gotten bigger"), and one followed by "until"
-    is a state that ended ("no rash until this morning")."""
+    """The words that say a symptom is not there: English before the symptom a match begins or
+    ends with ("no rash", "… skin feels normal again, no pain"), Korean right after the match
+    ("발진은 없고"). A match that begins with a symptom said to be absent is set aside only when
+    that symptom is named alone (a few words, or a sentence of its own): a longer one describes
+    something ("no pain or bumps, but this spot has gotten bigger"). One followed by "until" is
+    a state that ended ("no rash until this morning")."""
 
     before: Optional[Pattern[str]] = None  # English, anchored at the end of what precedes
     ended: Optional[Pattern[str]] = None  # English, at the start of what follows the symptom
-    after: Optional[Pattern[str]] = None  # Korean, anchored where it starts
+    after: Optional[Pattern[str]] = None  # Korean, anchored at the end of the match
     max_words: int = 0  # English, of the match up to its first sentence end
-    max_chars: int = 0  # Korean: how far into the match the absence may start
 
     def says(self, language: str, match: "re.Match[str]") -> bool:
         text, start = match.string, match.start()
         if language == "en":
             named = SENTENCE_END.split(match.group(0), maxsplit=1)[0]
-            named_end = start + len(named)
-            return (
-                len(named.split()) <= self.max_words
-                and bool(self.before and self.before.search(text, max(0, start - 80), start))
-                and not (self.ended and self.ended.match(text, named_end, named_end + 40))
-            )
-        after = self.after
-        return after is not None and any(
-            after.match(text, start + length, start + length + 40)
-            for length in range(1, min(self.max_chars, len(match.group(0))) + 1)
-        )
+            # ... the symptom it begins with, named alone or in a sentence of its own ("no
+            # blisters or anything left, skin is fine. but my pores … look bigger")
+            alone = len(named.split()) <= self.max_words or len(named) < len(match.group(0))
+            if alone and self._negated(text, start) and not self._ended(text, start + len(named)):
+                return True
+            # ... or the symptom it ends with ("5 days ago … skin feels normal again, no pain")
+            last = start + match.group(0).rstrip().rfind(" ") + 1
+            return last > start and self._negated(text, last) and not self._ended(text, match.end())
+        # Korean: the symptom a match ends with ("…트러블이나 따가운 건 전혀 없어요"); a longer
+        # match that only ends so is then tried shorter ("점이 커졌어요 번지는 건 없고요": the spot)
+        return bool(self.after and self.after.match(text, match.end(), match.end() + 40))
+
+    def _negated(self, text: str, position: int) -> bool:
+        return bool(self.before and self.before.search(text, max(0, position - 80), position))
+
+    def _ended(self, text: str, position: int) -> bool:
+        return bool(self.ended and self.ended.match(text, position, position + 40))
 
 
 def _first_present(pattern: Pattern[str], text: str, absence: Absence, language: str) -> Optional["re.Match[str]"]:
@@ -175,7 +181,6 @@ class Detector:
             ended=_compile(absent["en_ended"], {}, "absent") if absent.get("en_ended") else None,
             after=_compile(absent["ko"], {}, "absent") if absent.get("ko") else None,
             max_words=int(absent.get("max_words", 0)),
-            max_chars=int(absent.get("max_chars", 0)),
         )
         self.signs: List[Sign] = [self._sign(entry, cues, self.absence) for entry in rules["signs"]]
 

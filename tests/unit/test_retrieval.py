@@ -2545,3 +2545,66 @@ def test_asking_for_the_material_consulted_asks_the_source() -> None:
 def test_what_each_of_the_things_a_story_names_does_is_the_list_of_them() -> None:
     text = "my aunt uses vitamin c, my sister retinol and my mom glycolic acid. what is each one for?"
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["tighten_loose_pores"]
+
+
+# ---- round 64 and the second review: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # a question of how many times a week written "3x a week" asks how often
+        ("been doing an exfoliating pack once a week. can i do it 2x a week?", ["exfoliating_pack_frequency"]),
+        # the pores of a part of the face are skin, whatever else a long story names
+        (
+            "작업하느라 하루종일 모니터만 보고 사는 서른여덟이에요. 요즘 거울 보면 볼 모공이 아래로 축 늘어져 보여요. "
+            "화장해도 다 보이고 속상해요. 늘어진 모공엔 어떤 걸 발라야 돼요?",
+            ["tighten_loose_pores"],
+        ),
+        # "the toner" and "my toner" after the toner with AHA in it
+        ("got a toner with aha in it. how often should i use my toner?", ["aha_bha_introduce_gradually"]),
+    ],
+)
+def test_round_sixty_four_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "퍼프랑 스펀지 세척 안 하면 모공 막혀요?",
+        "수세미로 몸 각질 밀어도 되나요?",
+        "I go camping in a tent every weekend, how do I keep my pores clean without running water?",
+        "what toner should i use in the morning? my aha toner is for the night",
+    ],
+)
+def test_the_second_reviews_pore_questions_are_in_the_domain(text: str) -> None:
+    messages = assistant().respond(Turn(text, "nlu_fallback")).messages
+    assert messages[0]["text"] not in (texts.say("out_of_scope", "en"), texts.say("out_of_scope", "ko"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i get the skin off a salmon fillet without tearing it?",
+        "whats the best way to clean the mold that spread like pores on my bathroom tiles",
+    ],
+)
+def test_round_sixty_four_things_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("저분자 콜라겐 챙겨 먹으면 모공에도 좋아요?", "저분자 콜라겐"),
+        ("do i treat the pores on my upper back like my face ones?", "upper back"),
+        ("does drinking 3 liters of water a day shrink pores?", "liters of water"),
+    ],
+)
+def test_round_sixty_four_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
+    assert term in retriever.uncovered_terms(text)
+
+
+def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
+    assert asks_for_the_source("whats ur source for the lukewarm water thing")
