@@ -172,8 +172,9 @@ class Retriever:
         unknown = [
             question.text[start:end]
             for _, start, end in terms  # as the person wrote it
-            # (a term that holds a topic's name and more is still the term: "저분자 콜라겐")
-            if not any(m.start < end and start < m.end and not _holds(start, end, m) for m in mentions)
+            # (a term longer than a topic's name it overlaps is still the term: "저분자 콜라겐", the
+            # "pores on my back" of "big pores on my back")
+            if not any(m.start < end and start < m.end and not _outweighs(start, end, m) for m in mentions)
         ]
         if not question.ignore_uncovered:
             unknown += self._foreign_entities(question.entity_values)
@@ -1536,6 +1537,6 @@ def _form_key(span: Tuple[str, int, int]) -> str:
     return span[0].lower().removesuffix("s")
 
 
-def _holds(start: int, end: int, mention: Mention) -> bool:
-    """Whether the span from ``start`` to ``end`` holds ``mention`` and more besides."""
-    return start <= mention.start and mention.end <= end and end - start > mention.end - mention.start
+def _outweighs(start: int, end: int, mention: Mention) -> bool:
+    """Whether the span from ``start`` to ``end`` is longer than ``mention``, which it overlaps."""
+    return end - start > mention.end - mention.start

@@ -2608,3 +2608,28 @@ def test_round_sixty_four_terms_the_sources_lack(retriever: Retriever, text: str
 
 def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
     assert asks_for_the_source("whats ur source for the lukewarm water thing")
+
+
+# ---- round 65: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should i invest in a brand that sells vitamin c serums?",
+        "콜라겐 마스크 만드는 회사 주식 지금 사도 돼요?",
+    ],
+)
+def test_round_sixty_five_matters_of_another_subject_are_out_of_domain(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("what helps the big pores on my back and shoulders?", "pores on my back"),
+        ("does hrt during menopause shrink pores?", "hrt"),
+    ],
+)
+def test_round_sixty_five_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
+    assert term in retriever.uncovered_terms(text)
