@@ -254,7 +254,7 @@ class Retriever:
                 # "…is this an aging thing? and what should I put on my face?": what helps with
                 # what the message's questions before it were answered about, before the rest of
                 # the story (the cleanser of its routine)
-                answered = [t for fact_id in question.answered_before for t in self._fact_topics(fact_id)]
+                answered = [t for fact_id in question.answered_before for t in self.fact_topics(fact_id)]
                 topics = list(dict.fromkeys([t for t in answered if t in topics] + topics))
                 if topics and set(topics) <= set(self._settings.cause_topics):
                     # "이거 걍 유전이야? 그럼 관리해도 소용없는거?": what to do about pores whose
@@ -1156,7 +1156,7 @@ class Retriever:
         reason = f"best of {len(candidates)} facts on {'/'.join(topics)} for kind {kind}"
         return self._answer_with(best, text, kind, reason, topics)
 
-    def _fact_topics(self, fact_id: str) -> Tuple[str, ...]:
+    def fact_topics(self, fact_id: str) -> Tuple[str, ...]:
         fact = self.store.fact(fact_id)
         return tuple(fact.topics) if fact is not None else ()
 

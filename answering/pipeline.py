@@ -528,7 +528,7 @@ class Assistant:
         named = set(background) | set(self.retriever.topics_of(text))
 
         def covered(fact: Fact) -> int:
-            item_topics = {topic for item in fact.items for topic in self._fact_topics(item.fact_id)[:1]}
+            item_topics = {topic for item in fact.items for topic in self.retriever.fact_topics(item.fact_id)[:1]}
             return len(item_topics & named)
 
         lists = [fact for fact in self.store.facts if fact.items and covered(fact) >= 2]
@@ -536,10 +536,6 @@ class Assistant:
         if best is None:
             return None
         return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), reason="a list of each thing named")
-
-    def _fact_topics(self, fact_id: str) -> Tuple[str, ...]:
-        fact = self.store.fact(fact_id)
-        return tuple(fact.topics) if fact is not None else ()
 
     def _about_the_last_other_subject(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a question with no skin-care word of its own right after one about another subject

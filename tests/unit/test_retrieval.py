@@ -2397,17 +2397,6 @@ def test_round_sixty_one_pore_questions_are_in_the_domain(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "다육이 잎이 말라서 쭈글쭈글한데 수분 보충 어떻게 해줘요?",
-        "알바하는 카페 커피머신 스팀 노즐 각질처럼 굳은 거 어떻게 닦아요?",
-    ],
-)
-def test_round_sixty_one_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
-
-
 def test_exosomes_are_a_term_the_sources_lack(retriever: Retriever) -> None:
     assert retriever.uncovered_terms("does an exosome serum tighten pores?") == ["exosome serum"]
 
@@ -2440,17 +2429,6 @@ def test_a_tool_named_with_a_topic_is_the_tool() -> None:
     text = "코 블랙헤드 압출기로 매일 짜도 괜찮아요 아니면 안 좋은 거예요?"
     response = assistant().respond(Turn(text, "nlu_fallback"))
     assert response.slots.get("last_facts") is None and "압출기" in response.messages[0]["text"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "how do i get old dry-erase marker ghosting off a whiteboard, exfoliate it?",
-        "토분에 백화 올라와서 모공 막힌 것 같은데 물빠짐 괜찮을까요?",
-    ],
-)
-def test_round_sixty_two_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
 
 
 def test_age_blamed_is_no_question_of_at_what_age() -> None:
@@ -2525,19 +2503,6 @@ def test_words_the_review_found_over_broad_are_not_another_subject(text: str) ->
     assert response.messages[0]["text"] != texts.say("out_of_scope", "ko" if "\uac00" <= text[0] <= "\ud7a3" else "en")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "무쇠팬 시즈닝할 때 팬 모공에 기름 먹이려면 무슨 오일 써요?",
-        "설거지 스펀지 구멍에 낀 때 각질 빼듯이 빼는 법 있어요?",
-        "the coating inside my tent is peeling in flakes, can i fix it?",
-        "my bone broth won't gel in the fridge, not enough collagen? which bones should i use?",
-    ],
-)
-def test_round_sixty_three_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
-
-
 def test_asking_for_the_material_consulted_asks_the_source() -> None:
     assert asks_for_the_source("참고하신 자료 있으면 보여주세요")
 
@@ -2583,29 +2548,6 @@ def test_the_second_reviews_pore_questions_are_in_the_domain(text: str) -> None:
     assert messages[0]["text"] not in (texts.say("out_of_scope", "en"), texts.say("out_of_scope", "ko"))
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "how do i get the skin off a salmon fillet without tearing it?",
-        "whats the best way to clean the mold that spread like pores on my bathroom tiles",
-    ],
-)
-def test_round_sixty_four_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
-
-
-@pytest.mark.parametrize(
-    "text, term",
-    [
-        ("저분자 콜라겐 챙겨 먹으면 모공에도 좋아요?", "저분자 콜라겐"),
-        ("do i treat the pores on my upper back like my face ones?", "upper back"),
-        ("does drinking 3 liters of water a day shrink pores?", "liters of water"),
-    ],
-)
-def test_round_sixty_four_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
-    assert term in retriever.uncovered_terms(text)
-
-
 def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
     assert asks_for_the_source("whats ur source for the lukewarm water thing")
 
@@ -2613,23 +2555,46 @@ def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
 # ---- round 65: cases of the fixes (own wordings)
 
 
+# ---- rounds 61-65: things of another subject, and terms the sources lack (own wordings)
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        # round 61
+        "다육이 잎이 말라서 쭈글쭈글한데 수분 보충 어떻게 해줘요?",
+        "알바하는 카페 커피머신 스팀 노즐 각질처럼 굳은 거 어떻게 닦아요?",
+        # round 62
+        "how do i get old dry-erase marker ghosting off a whiteboard, exfoliate it?",
+        "토분에 백화 올라와서 모공 막힌 것 같은데 물빠짐 괜찮을까요?",
+        # round 63
+        "무쇠팬 시즈닝할 때 팬 모공에 기름 먹이려면 무슨 오일 써요?",
+        "설거지 스펀지 구멍에 낀 때 각질 빼듯이 빼는 법 있어요?",
+        "the coating inside my tent is peeling in flakes, can i fix it?",
+        "my bone broth won't gel in the fridge, not enough collagen? which bones should i use?",
+        # round 64
+        "how do i get the skin off a salmon fillet without tearing it?",
+        "whats the best way to clean the mold that spread like pores on my bathroom tiles",
+        # round 65
         "should i invest in a brand that sells vitamin c serums?",
         "콜라겐 마스크 만드는 회사 주식 지금 사도 돼요?",
     ],
 )
-def test_round_sixty_five_matters_of_another_subject_are_out_of_domain(text: str) -> None:
+def test_rounds_sixty_one_to_sixty_five_things_of_another_subject_are_out_of_domain(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
 
 
 @pytest.mark.parametrize(
     "text, term",
     [
+        # round 64
+        ("저분자 콜라겐 챙겨 먹으면 모공에도 좋아요?", "저분자 콜라겐"),
+        ("do i treat the pores on my upper back like my face ones?", "upper back"),
+        ("does drinking 3 liters of water a day shrink pores?", "liters of water"),
+        # round 65
         ("what helps the big pores on my back and shoulders?", "pores on my back"),
         ("does hrt during menopause shrink pores?", "hrt"),
     ],
 )
-def test_round_sixty_five_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
+def test_rounds_sixty_four_and_sixty_five_terms_the_sources_lack(retriever: Retriever, text: str, term: str) -> None:
     assert term in retriever.uncovered_terms(text)
