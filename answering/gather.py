@@ -17,7 +17,15 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from answering.settings import DetailCue, settings
-from answering.understand import asked_details, asked_kind, asked_spans, checks_a_claim, cued_kind, cued_kinds
+from answering.understand import (
+    asked_details,
+    asked_kind,
+    asked_spans,
+    checks_a_claim,
+    cued_kind,
+    cued_kinds,
+    sentence_spans,
+)
 from knowledge.nlp import content_lemmas, thing_words
 from knowledge.store import Fact, FactStore
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
@@ -769,21 +777,15 @@ class Retriever:
         named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
         if self._serves_a_thing(question.text, other_subject_words):
             return True  # "is vitamin c good for my cat?"
-        if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
-            return False
-        # "any tips to pore over a 40 page lease?": a verb, no pores
-        lemmas = set(content_lemmas(self._settings.not_pores.sub(" ", question.text)))
-        lemmas -= self._body_words_of_things(question.text) & set(self._settings.pore_words)  # "oak pores"
+        lemmas = self._literal_lemmas(question.text)
         # An uncovered term may be a skin word itself ("toner"): what counts is the rest, unless
         # the term has a body word in it (below).
         term_lemmas = {lemma for term in unknown for lemma in content_lemmas(term)}
         everyday_skin_words = set(self._settings.everyday_skin_words)
-        body_words = (lemmas - term_lemmas) & self._body_lemmas
-        if self._settings.face_of_a_thing.search(question.text):
-            body_words -= {"face"}  # "the face on my grandpa's clock", "a half face respirator"
-        body_words -= self._body_words_of_things(question.text)  # "my tomatoes' skins"
-        body_words -= self._korean_likened(question.text)  # "키보드 틈 … 블랙헤드 빼듯이"
-        if len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words):
+        body_words = self._body_words(question.text, lemmas - term_lemmas)
+        if any(m.topic_id not in self.store.weak_topics | everyday_topics for m in named):
+            return False
+        if self._names_things_not_pores(other_subject_words, lemmas):
             return True  # "sanding drywall: n95 or a half face respirator?"
         if body_words or self._has_korean_skin_word(question.text):
             return False  # "my dog licked my face": about the face
@@ -822,6 +824,38 @@ class Retriever:
             return False
         return not self._worded_like_a_fact(list(lemmas))
 
+    def names_things_only(self, text: str) -> bool:
+        """Whether each sentence of ``text`` names a thing of another subject, two at least, and
+        no pores or body of anyone: its questions are one question about those things ("can i
+        use glycolic acid to descale my kettle or is citric acid better"), not "my dog and cat
+        have fleas lol. anyway, how often should i use bha?"."""
+        lemmas = self._literal_lemmas(text)
+        return (
+            self._names_things_not_pores(self._other_subject_words(text), lemmas)
+            and all(self._other_subject_words(text[start:end]) for start, end in sentence_spans(text))
+            and not self._body_words(text, lemmas)
+            and not self._has_korean_skin_word(text)
+        )
+
+    def _names_things_not_pores(self, other_subject_words: Set[str], lemmas: Set[str]) -> bool:
+        """Two things of another subject and no pores (``lemmas`` as ``_literal_lemmas`` gives)."""
+        return len(other_subject_words) >= 2 and not lemmas & set(self._settings.pore_words)
+
+    def _literal_lemmas(self, text: str) -> Set[str]:
+        """The content lemmas of ``text`` without "pore" as a verb ("pore over a 40 page lease")
+        or as a thing's ("oak pores")."""
+        lemmas = set(content_lemmas(self._settings.not_pores.sub(" ", text)))
+        return lemmas - (self._body_words_of_things(text) & set(self._settings.pore_words))
+
+    def _body_words(self, text: str, lemmas: Set[str]) -> Set[str]:
+        """The body words among ``lemmas`` that are a person's, not a thing's: not the face of
+        "the face on my grandpa's clock", the skins of "my tomatoes' skins", or a likeness
+        ("키보드 틈 … 블랙헤드 빼듯이")."""
+        body_words = lemmas & self._body_lemmas
+        if self._settings.face_of_a_thing.search(text):
+            body_words -= {"face"}
+        return body_words - self._body_words_of_things(text) - self._korean_likened(text)
+
     def names_another_subjects_matter(self, text: str) -> bool:
         """Whether ``text`` names a matter of another subject (``other_subject_questions``:
         money, cooking, what helps a cold, camera settings) and no skin of the person's own."""
@@ -855,11 +889,15 @@ class Retriever:
 
     def _names_own_pores(self, text: str, other_subject_words: Set[str]) -> bool:
         """Whether ``text`` names a person's pores (``own_body`` ending in a pore word: "my
-        pores", "your nose pores"), not a thing's ("my oak table pores")."""
+        pores", "your nose pores"; Korean pores that look bigger, ``korean_pores_changing``),
+        not a thing's ("my oak table pores", "가죽 소파 모공이 벌어져서")."""
         pore_words = set(self._settings.pore_words)
+        prefixes = self._settings.korean_other_subject_words
         return any(
             set(content_lemmas(match.group(0))) & pore_words and not set(match.group(0).split()) & other_subject_words
             for match in self._settings.own_body.finditer(text.lower())
+        ) or any(
+            not match["before"].startswith(prefixes) for match in self._settings.korean_pores_changing.finditer(text)
         )
 
     def _body_words_of_things(self, text: str) -> Set[str]:

@@ -263,6 +263,10 @@ class Assistant:
         return [message]
 
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
+        if self.retriever.names_things_only(turn.text):
+            # one question about those things, however many it asks ("glycolic acid to descale
+            # my kettle, or is citric acid better?")
+            understanding = replace(understanding, questions=(turn.text,), is_post=False)
         several = len(understanding.questions) > 1 or understanding.is_post
         questions = tuple(
             part for question in understanding.questions for part in self.retriever.each_compared(question)

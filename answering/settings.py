@@ -91,6 +91,7 @@ class Understand:
     translation_request: Pattern[str]
     mentioned_before: Pattern[str]
     mentioned_min_closeness: float
+    either_or_question: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
     long_message_words: int
@@ -119,6 +120,7 @@ class Gather:
     pore_words: Tuple[str, ...]
     korean_pore_words: Tuple[str, ...]
     korean_face_pores: Pattern[str]
+    korean_pores_changing: Pattern[str]
     topic_qualifiers: Tuple[str, ...]
     qualified_products: Tuple[str, ...]
     filler_words: Tuple[str, ...]
@@ -235,6 +237,7 @@ def _understand(raw: dict) -> Understand:
         translation_request=_compiled(raw["translation_request"]),
         mentioned_before=_compiled(raw["mentioned_before"]),
         mentioned_min_closeness=float(raw["mentioned_min_closeness"]),
+        either_or_question=_compiled(raw["either_or_question"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
         long_message_words=raw["long_message_words"],
@@ -272,6 +275,7 @@ def settings() -> Settings:
     gather["narrowing_clause"] = _compiled(gather["narrowing_clause"])
     gather["not_pores"] = _compiled(gather["not_pores"])
     gather["korean_face_pores"] = _compiled(gather["korean_face_pores"])
+    gather["korean_pores_changing"] = _compiled(gather["korean_pores_changing"])
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])
     gather["own_body"] = _compiled(gather["own_body"])

@@ -148,9 +148,25 @@ def questions_in(text: str) -> Tuple[Tuple[str, ...], bool]:
         chosen = asked if len(asked) >= 2 else [text.strip()]
     questions: List[str] = []
     for sentence in chosen:
-        for part in cues.question_joiner.split(sentence):
+        for part in _joined_questions(sentence):
             questions += _listed_questions(part.strip()) if part else []
     return tuple(question for question in dict.fromkeys(questions) if _says_something(question)), is_post
+
+
+def _joined_questions(sentence: str) -> List[str]:
+    """The questions a sentence joins ("why do pores sag, and what can I put on them?"), split
+    at each ``question_joiner`` but the "or" of a question that offers two answers ("is it only
+    the pores or is the whole face changing, and what helps?": two questions, not three)."""
+    cues = settings().understand
+    parts: List[str] = []
+    start = 0
+    for joiner in cues.question_joiner.finditer(sentence):
+        either_or = cues.either_or_question.match(sentence, start)
+        if either_or is not None and either_or.end() == joiner.end():
+            continue
+        parts.append(sentence[start : joiner.start()])
+        start = joiner.end()
+    return parts + [sentence[start:]]
 
 
 def _says_something(question: str) -> bool:

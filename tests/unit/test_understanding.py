@@ -16,6 +16,7 @@ from answering.understand import (
     questions_in,
     sentence_spans,
     small_talk_cue,
+    understand,
 )
 
 
@@ -623,3 +624,23 @@ def test_ref_asks_for_the_source(text: str, asks: bool) -> None:
 
 def test_anything_that_genuinely_helps_is_broad() -> None:
     assert cued_kind("is there anything that genuinely helps saggy pores?") == "overview"
+
+
+def test_a_question_offering_two_answers_is_one_question() -> None:
+    assert len(questions_in("is it only my nose or is my whole face getting oilier?")[0]) == 1
+    # ... but one that asks for more is two, and so is a question joined after it
+    assert len(questions_in("is it only genetics or is there something else going on?")[0]) == 2
+    assert len(questions_in("is it just my nose or is my face oilier, and how often should i exfoliate?")[0]) == 2
+    assert len(questions_in("how often should i exfoliate, and is it just my nose or is my face oilier?")[0]) == 2
+
+
+def test_a_bare_question_word_with_its_particle_asks_something_new() -> None:
+    assert not understand(Turn("ㅇㅋ 부작용은?", "nlu_fallback")).is_follow_up
+
+
+def test_a_bare_topic_with_its_particle_asks_the_last_question_again() -> None:
+    assert understand(Turn("ㅇㅋ 레티놀은?", "nlu_fallback")).is_follow_up
+
+
+def test_a_number_of_times_someone_was_told_to_try_is_no_frequency_question() -> None:
+    assert asked_details("의사가 레이저를 몇번 받아보라고 하던데 효과 있어요?") == []
