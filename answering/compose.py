@@ -16,6 +16,8 @@ SUGGESTION_INTENT = "ask_fact"
 # A term from the message may be named in the reply ("My sources don't cover IPL") only when
 # it is plain words: no markup, no control characters, nothing long.
 _SAFE_SUBJECT = re.compile(r"^[\w][\w .'+\-]{0,38}[\w.+]?$")
+# A source sentence's own double quotes, as written inside a quote.
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 Message = Dict[str, Any]
 
 
@@ -82,7 +84,7 @@ def source_quotes(store: FactStore, facts: List[Fact], language: str) -> List[Me
         say(
             "source_quote_line",
             language,
-            quote=quote.text,
+            quote=_quoted_within(quote.text),
             title=say(
                 "source_quote_title",
                 language,
@@ -97,6 +99,13 @@ def source_quotes(store: FactStore, facts: List[Fact], language: str) -> List[Me
     if language != "en":
         text = "\n\n".join([*(fact.answer_in(language) for fact in facts), text])
     return [{"text": text}]
+
+
+def _quoted_within(sentence: str) -> str:
+    """A quoted sentence's own double quotes as single ones (“the pores of ‘vellus hair
+    follicles’…”), as quotes within a quote are written, so the reader (and a screen reader)
+    sees where the source sentence ends."""
+    return sentence.translate(_INNER_QUOTES)
 
 
 def not_answered(store: FactStore, decision: Decision, language: str) -> List[Message]:

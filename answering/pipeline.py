@@ -509,13 +509,15 @@ class Assistant:
         return self.retriever.subjects(topic for topic in topics if topic != settings().gather.generic_topic)
 
     def _about_another_subject(self, turn: Turn, understanding: Understanding) -> bool:
-        """Whether a message is about a thing of another subject ("exfoliate my boat hull"). A
-        long post that names skin or pores is about them, whatever it mentions in passing ("I
-        bike to the office along a busy road... the pores on my nose look way bigger"); not one
-        about a car's paint that feels "like it has clogged pores"."""
-        if not self.retriever.names_another_subject(turn.text):
+        """Whether a message is about a thing or a matter of another subject ("exfoliate my boat
+        hull", "돼지껍데기 … 모공마다 털이 박혀있어요"). A long post that names skin or pores is about
+        them, whatever it mentions in passing ("I bike to the office along a busy road... the
+        pores on my nose look way bigger"); not one about a car's paint that feels "like it has
+        clogged pores"."""
+        text = turn.text
+        if not (self.retriever.names_another_subject(text) or self.retriever.names_another_subjects_matter(text)):
             return False
-        return not (understanding.is_post and self.retriever.names_skin_in_a_story(turn.text))
+        return not (understanding.is_post and self.retriever.names_skin_in_a_story(text))
 
     def _list_of_each(self, text: str, background: List[str]) -> Optional[Result]:
         """For a question of each of the things a story named and it does not ("one friend swears

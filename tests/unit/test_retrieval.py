@@ -2608,6 +2608,11 @@ def test_rounds_sixty_four_and_sixty_five_terms_the_sources_lack(retriever: Retr
         "my trampoline is sagging in the middle, do i need new springs?",
         "should i spray vitamin c on my tomato plants?",
         "볼링공 모공에 낀 오일 빼는 법 있어요?",
+        # round 68
+        "will lemon juice with vitamin c keep cut apples from browning in a lunchbox?",
+        "do terracotta pots need their pores sealed before planting basil?",
+        "why does my petg print have tiny pores on the surface?",
+        "돼지껍데기 모공에 남은 털은 어떻게 빼요?",
     ],
 )
 def test_rounds_sixty_six_and_sixty_seven_things_of_another_subject_are_out_of_domain(text: str) -> None:
@@ -2635,6 +2640,10 @@ def test_rounds_sixty_six_and_sixty_seven_questions_reach_their_fact(text: str, 
         ("아젤라익산 크림 모공에 좋아요?", "아젤라익산"),
         # "on the fence" is no fence
         ("is accutane worth it for big pores? still on the fence", "accutane"),
+        # round 68
+        ("do red light face masks do anything for pores?", "red light face masks"),
+        ("can melatonin help my pores if i sleep badly?", "melatonin"),
+        ("is a vampire facial good for pores?", "vampire facial"),
     ],
 )
 def test_rounds_sixty_six_and_sixty_seven_terms_the_sources_lack(text: str, term: str) -> None:
@@ -2666,7 +2675,25 @@ def test_a_claim_told_in_a_korean_post_is_not_its_question() -> None:
         "my dog and cat have fleas lol. anyway, how often should i use bha?",
         "비행기 타고 여행 가면 레티놀 써도 돼요?",
         "요리하느라 오븐이랑 프라이팬 앞에 오래 있는데 BHA 써도 돼요?",
+        # (the review of round 68) a bronzer, pork rind eaten for collagen, a cat kept from causing acne
+        "does terracotta bronzer clog pores?",
+        "돼지껍데기 먹으면 콜라겐 생겨서 모공 좁아진다는데 진짜예요?",
+        "how do i stop my cat from causing acne when she sleeps on my pillow?",
     ],
 )
 def test_things_around_a_person_leave_a_topic_in_the_domain(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_asking_from_where_the_information_is_asks_the_source() -> None:
+    assert asks_for_the_source("from where is this info?")
+    assert not asks_for_the_source("from where do you think my big pores come?")
+    assert not asks_for_the_source("from where is it best to start exfoliating, nose or chin?")
+
+
+def test_a_source_sentence_quoting_a_term_reads_as_one_quote() -> None:
+    # a source sentence's own double quotes become single ones inside the reply's quotes
+    last = assistant().respond(Turn("why do sebaceous pores clog so easily?", "nlu_fallback")).slots["last_facts"]
+    turn = Turn("source?", "nlu_fallback", last_facts=tuple(last), last_topics=("clogged_pores",))
+    text = assistant().respond(turn).messages[-1]["text"]
+    assert "‘sebaceous hair follicles’" in text and "“sebaceous hair follicles”" not in text

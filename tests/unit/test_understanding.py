@@ -644,3 +644,17 @@ def test_a_bare_topic_with_its_particle_asks_the_last_question_again() -> None:
 
 def test_a_number_of_times_someone_was_told_to_try_is_no_frequency_question() -> None:
     assert asked_details("의사가 레이저를 몇번 받아보라고 하던데 효과 있어요?") == []
+
+
+def test_korean_statements_and_indirect_questions_in_a_post() -> None:
+    text = (
+        "야간 근무하면 피부가 바로 티나요. 요즘 콜라겐 마스크를 매일 붙이고 자는데 "
+        "이렇게 매일 써도 되는건지 모르겠어요. 그리고 생활이 불규칙한 것도 모공에 영향 있나요?"
+    )
+    questions = questions_in(text)[0]
+    # "…티나요" (it shows) tells; "…써도 되는건지 모르겠어요" asks
+    assert len(questions) == 2 and "티나요" not in questions[0]
+    # ... and so do "…발라도 괜찮은지 모르겠어요" and "…써도 되는지 모르겠어요", not a doubt
+    for asking in ("매일 발라도 괜찮은지 모르겠어요.", "매일 써도 되는지 모르겠어요."):
+        assert len(questions_in(f"피부가 건조해요. 요즘 콜라겐 마스크를 {asking} 모공에 좋아요?")[0]) == 2
+    assert len(questions_in("피부가 건조해요. 효과가 그 정도 되는건지 모르겠어요. 모공에 좋아요?")[0]) == 1
