@@ -315,6 +315,7 @@ class Assistant:
                 self._about_the_last_other_subject(text, results)
                 or self._about_the_last_uncovered_term(text, results)
                 or self._list_of_each(text, background)
+                or self._the_others(text)
                 or self.retriever.retrieve(question)
             )
         decision = self._with_what_overdoing_does(
@@ -542,6 +543,37 @@ class Assistant:
         if best is None:
             return None
         return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), reason="a list of each thing named")
+
+    def _the_others(self, text: str) -> Optional[Result]:
+        """For a question of what else there is besides a thing ("besides retinol what else should
+        i use?", "비타민c 말고 모공 조이는데 좋은거"), the longest list of things (not of steps, as an
+        overview's are) that has the thing among its items, and so its others; not when the
+        question names a topic the list is not about or asks a detail ("other than retinol, how
+        often should i exfoliate?"), nor another way to do a step ("스크럽 말고 집에서 각질 제거하는
+        방법")."""
+        found = settings().understand.other_than.search(text)
+        if found is None or asked_details(text):
+            return None
+        set_aside = found.group("thing") or found.group("thing_ko")
+        thing_topics = set(self.retriever.topics_of(set_aside)) - {settings().gather.generic_topic}
+        if not thing_topics:
+            return None
+
+        def lists_the_thing(fact: Fact) -> bool:
+            """A list of things, each item saying what one is, with the thing among them."""
+            item_facts = [self.store.fact(item.fact_id) for item in fact.items]
+            return (
+                bool(item_facts)
+                and all(item is not None and "what_is" in item.kinds for item in item_facts)
+                and any(set(self.retriever.fact_topics(item.fact_id)[:1]) & thing_topics for item in fact.items)
+            )
+
+        lists = [fact for fact in self.store.facts if lists_the_thing(fact)]
+        best = max(lists, key=lambda fact: len(fact.items), default=None)
+        rest = text[: found.start()] + " " + text[found.end() :]
+        if best is None or set(self.retriever.topics_of(rest)) - set(self.store.weak_topics) - set(best.topics):
+            return None
+        return Result(Outcome.ANSWER, fact=best, topics=list(best.topics[:1]), reason="the others of a list")
 
     def _about_the_last_other_subject(self, text: str, results: List[Result]) -> Optional[Result]:
         """For a question with no skin-care word of its own right after one about another subject

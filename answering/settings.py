@@ -62,6 +62,7 @@ class Understand:
     comparison_joiner: Pattern[str]
     difference: Pattern[str]
     each: Pattern[str]
+    other_than: Pattern[str]
     set_aside_before: Pattern[str]
     set_aside_after: Pattern[str]
     term_set_aside: Pattern[str]
@@ -208,6 +209,7 @@ def _understand(raw: dict) -> Understand:
         comparison_joiner=_compiled(raw["comparison_joiner"]),
         difference=_compiled(raw["difference"]),
         each=_compiled(raw["each"]),
+        other_than=_compiled(raw["other_than"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
         set_aside_after=_compiled(raw["set_aside_after"]),
         term_set_aside=_compiled(raw["term_set_aside"]),

@@ -2697,3 +2697,47 @@ def test_a_source_sentence_quoting_a_term_reads_as_one_quote() -> None:
     turn = Turn("source?", "nlu_fallback", last_facts=tuple(last), last_topics=("clogged_pores",))
     text = assistant().respond(turn).messages[-1]["text"]
     assert "‘sebaceous hair follicles’" in text and "“sebaceous hair follicles”" not in text
+
+
+# ---- round 69: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text, facts",
+    [
+        # what else there is besides a thing: the list that has it among its items
+        ("what else besides retinol should i use?", ["tighten_loose_pores"]),
+        ("비타민c 말고 모공 조이는 데 좋은 성분 또 있어요?", ["tighten_loose_pores"]),
+        # ... not another way to do a step
+        ("스크럽 말고 집에서 각질 없애는 방법 있어요?", ["bath_dead_skin_removal"]),
+        # how a change comes about is its cause
+        ("모공이 처지는 원리가 뭐예요?", ["sagging_pores_cause"]),
+        ("whats the best way to tighten loose pores?", ["overview_sagging_pores"]),
+    ],
+)
+def test_round_sixty_nine_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
+
+
+@pytest.mark.parametrize(
+    "text, in_domain",
+    [
+        ("삼전 물타기 했더니 계좌 모공 다 열렸네요 손절할까요?", False),
+        ("골프공 딤플 모공 많으면 더 멀리 나가요?", False),
+        ("주말마다 골프 치는데 모공이 넓어졌어요 자외선 때문인가요?", True),
+    ],
+)
+def test_round_sixty_nine_other_subjects(text: str, in_domain: bool) -> None:
+    assert bool(assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")) is in_domain
+
+
+def test_telling_two_things_apart_sets_nothing_aside(retriever: Retriever) -> None:
+    assert "sebaceous filaments" in retriever.uncovered_terms("how do i tell sebaceous filaments apart from blackheads?")
+    text = "how do i tell sebaceous filaments apart from blackheads?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
+
+
+def test_round_sixty_nine_source_request_and_terms(retriever: Retriever) -> None:
+    assert asks_for_the_source("근데 어디서 본 내용임?")
+    assert "리들샷" in retriever.uncovered_terms("리들샷 모공에 좋아요?")
+    assert "아젤라익애씨드" in retriever.uncovered_terms("아젤라익애씨드 모공에도 돼요?")
