@@ -2732,8 +2732,8 @@ def test_round_sixty_nine_other_subjects(text: str, in_domain: bool) -> None:
 
 
 def test_telling_two_things_apart_sets_nothing_aside(retriever: Retriever) -> None:
-    assert "sebaceous filaments" in retriever.uncovered_terms("how do i tell sebaceous filaments apart from blackheads?")
     text = "how do i tell sebaceous filaments apart from blackheads?"
+    assert "sebaceous filaments" in retriever.uncovered_terms(text)
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
 
 
