@@ -829,9 +829,12 @@ class Retriever:
         no pores or body of anyone: its questions are one question about those things ("can i
         use glycolic acid to descale my kettle or is citric acid better"), not "my dog and cat
         have fleas lol. anyway, how often should i use bha?"."""
+        things = self._other_subject_words(text)
+        if len(things) < 2:
+            return False  # (most messages: nothing more to read)
         lemmas = self._literal_lemmas(text)
         return (
-            self._names_things_not_pores(self._other_subject_words(text), lemmas)
+            self._names_things_not_pores(things, lemmas)
             and all(self._other_subject_words(text[start:end]) for start, end in sentence_spans(text))
             and not self._body_words(text, lemmas)
             and not self._has_korean_skin_word(text)

@@ -700,12 +700,11 @@ class Assistant:
         cues = settings().understand
         if cues.bare_why.search(turn.text):
             return next((fact for fact in last_facts if "cause" in fact.kinds), None)
-        purpose = cues.purpose_of_that.search(turn.text)
-        names_a_topic = set(self.retriever.topics_of(turn.text)) - {settings().gather.generic_topic}
         first = last_facts[0] if last_facts else None
-        if purpose and first is not None and "what_is" in first.kinds and not first.items and not names_a_topic:
-            return first
-        return None
+        if not cues.purpose_of_that.search(turn.text) or first is None or "what_is" not in first.kinds or first.items:
+            return None
+        names_a_topic = set(self.retriever.topics_of(turn.text)) - {settings().gather.generic_topic}
+        return None if names_a_topic else first
 
     def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
         """The fact of the conversation's subject that says what a follow-up says was mentioned
