@@ -2552,7 +2552,7 @@ def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
     assert asks_for_the_source("whats ur source for the lukewarm water thing")
 
 
-# ---- rounds 61-65: things of another subject, and terms the sources lack (own wordings)
+# ---- rounds 61-68: things of another subject, and terms the sources lack (own wordings)
 
 
 @pytest.mark.parametrize(
@@ -2575,9 +2575,20 @@ def test_asking_for_the_source_of_a_thing_said_asks_the_source() -> None:
         # round 65
         "should i invest in a brand that sells vitamin c serums?",
         "콜라겐 마스크 만드는 회사 주식 지금 사도 돼요?",
+        # rounds 66-68
+        # a specific topic beside two things of another subject is theirs, in each question
+        "can glycolic acid descale my kettle, or should i use vinegar?",
+        "my trampoline is sagging in the middle, do i need new springs?",
+        "should i spray vitamin c on my tomato plants?",
+        "볼링공 모공에 낀 오일 빼는 법 있어요?",
+        # round 68
+        "will lemon juice with vitamin c keep cut apples from browning in a lunchbox?",
+        "do terracotta pots need their pores sealed before planting basil?",
+        "why does my petg print have tiny pores on the surface?",
+        "돼지껍데기 모공에 남은 털은 어떻게 빼요?",
     ],
 )
-def test_rounds_sixty_one_to_sixty_five_things_of_another_subject_are_out_of_domain(text: str) -> None:
+def test_rounds_sixty_one_to_sixty_eight_things_of_another_subject_are_out_of_domain(text: str) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
 
 
@@ -2601,25 +2612,6 @@ def test_rounds_sixty_four_and_sixty_five_terms_the_sources_lack(retriever: Retr
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        # a specific topic beside two things of another subject is theirs, in each question
-        "can glycolic acid descale my kettle, or should i use vinegar?",
-        "my trampoline is sagging in the middle, do i need new springs?",
-        "should i spray vitamin c on my tomato plants?",
-        "볼링공 모공에 낀 오일 빼는 법 있어요?",
-        # round 68
-        "will lemon juice with vitamin c keep cut apples from browning in a lunchbox?",
-        "do terracotta pots need their pores sealed before planting basil?",
-        "why does my petg print have tiny pores on the surface?",
-        "돼지껍데기 모공에 남은 털은 어떻게 빼요?",
-    ],
-)
-def test_rounds_sixty_six_and_sixty_seven_things_of_another_subject_are_out_of_domain(text: str) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") is None
-
-
-@pytest.mark.parametrize(
     "text, facts",
     [
         # "what do i use to tighten …" is a broad question
@@ -2628,9 +2620,18 @@ def test_rounds_sixty_six_and_sixty_seven_things_of_another_subject_are_out_of_d
         ("근데 모공은 뭐하는 거임?", ["pores_what_is"]),
         # a Korean question ending in 됨 is a question
         ("더마펜 괜찮아요? 비타민c는 몇프로짜리 사야됨", ["vitamin_c_concentration"]),
+        # round 69
+        # what else there is besides a thing: the list that has it among its items
+        ("what else besides retinol should i use?", ["tighten_loose_pores"]),
+        ("비타민c 말고 모공 조이는 데 좋은 성분 또 있어요?", ["tighten_loose_pores"]),
+        # ... not another way to do a step
+        ("스크럽 말고 집에서 각질 없애는 방법 있어요?", ["bath_dead_skin_removal"]),
+        # how a change comes about is its cause
+        ("모공이 처지는 원리가 뭐예요?", ["sagging_pores_cause"]),
+        ("whats the best way to tighten loose pores?", ["overview_sagging_pores"]),
     ],
 )
-def test_rounds_sixty_six_and_sixty_seven_questions_reach_their_fact(text: str, facts: List[str]) -> None:
+def test_rounds_sixty_six_to_sixty_nine_questions_reach_their_fact(text: str, facts: List[str]) -> None:
     assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
 
 
@@ -2700,23 +2701,6 @@ def test_a_source_sentence_quoting_a_term_reads_as_one_quote() -> None:
 
 
 # ---- round 69: cases of the fixes (own wordings)
-
-
-@pytest.mark.parametrize(
-    "text, facts",
-    [
-        # what else there is besides a thing: the list that has it among its items
-        ("what else besides retinol should i use?", ["tighten_loose_pores"]),
-        ("비타민c 말고 모공 조이는 데 좋은 성분 또 있어요?", ["tighten_loose_pores"]),
-        # ... not another way to do a step
-        ("스크럽 말고 집에서 각질 없애는 방법 있어요?", ["bath_dead_skin_removal"]),
-        # how a change comes about is its cause
-        ("모공이 처지는 원리가 뭐예요?", ["sagging_pores_cause"]),
-        ("whats the best way to tighten loose pores?", ["overview_sagging_pores"]),
-    ],
-)
-def test_round_sixty_nine_questions_reach_their_fact(text: str, facts: List[str]) -> None:
-    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][: len(facts)] == facts
 
 
 @pytest.mark.parametrize(
