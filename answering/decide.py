@@ -59,7 +59,7 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
             if not (
                 r.outcome is Outcome.ANSWER
                 and not r.asks_a_detail
-                and (r.says_nothing_of_skin or (about_the_term and r.names_nothing))
+                and (r.says_nothing_of_skin or (about_the_term and r.names_nothing) or r.of_pores_at_large)
             )
         ]
     if any(r.outcome is Outcome.ANSWER and (not r.names_nothing or r.asks_a_detail) for r in results):

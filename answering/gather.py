@@ -99,6 +99,10 @@ class Result:
     # The question named only pores and was answered from the topics of the post around it: a
     # question that names its own subject comes first.
     from_the_story: bool = False
+    # The question named only pores, or nothing, did not ask what they are or why, and got what
+    # pores are or why they matter (``pores_at_large_facts``): beside a question about an
+    # uncovered term it is no answer ("what are pores exactly?" asks for it and keeps it).
+    of_pores_at_large: bool = False
 
 
 class Retriever:
@@ -403,6 +407,12 @@ class Retriever:
                 of_a_post=question.of_a_post,
             )
             result.from_the_story = result.fact is not None and bool(set(result.fact.topics) & set(story_topics))
+            result.of_pores_at_large = (
+                (generic_only or borrowed)
+                and cued not in ("what_is", "cause")
+                and result.fact is not None
+                and result.fact.id in self._settings.pores_at_large_facts
+            )
             if borrowed or generic_only:
                 without_skin_words = borrowed and not self._has_skin_care_words(question.text)
                 refers_back = bool(settings().understand.refers_back.search(question.text))

@@ -118,6 +118,11 @@ class Assistant:
             return self._answer(
                 turn, Decision(Reply.ANSWER, facts=[explained], topics=list(explained.topics)), language
             ), "the last answer says why"
+        instead = self._what_to_use_instead_of_the_last(turn, last_facts)
+        if instead is not None:
+            return self._answer(
+                turn, Decision(Reply.ANSWER, facts=[instead], topics=list(instead.topics)), language
+            ), "what to use instead"
         mentioned = self._mentioned_before(turn)
         if mentioned is not None:
             return self._answer(
@@ -133,6 +138,14 @@ class Assistant:
                 and not self._asks_more_of_the_answer(turn)
                 # "ㅇㅇ 근데 그냥 먹는 영양제로 먹으면 안됨?" after vitamin C: a case of the subject
                 and not (turn.last_topics and self._names_a_case_of(turn))
+                # "아 그럼 바르는건 어때요?" after supplements is no "how are you": a follow-up
+                # whose own words are no small talk asks on (a goodbye, thanks or "너 ai야?" stays)
+                and not (
+                    intent in ("greet", "how_are_you")
+                    and turn.last_topics
+                    and understanding.is_follow_up
+                    and small_talk_cue(turn.text) is None
+                )
                 # "can you help me deduct my office?" asks another subject's question; "thanks! off
                 # to make a smoothie" is still thanks
                 and not (
@@ -204,7 +217,23 @@ class Assistant:
         if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understanding):
             return turn.intent  # "thanks and how often", "hi, what about the second one?"
         # ...or one the NLU took for a question that names nothing ("좋은 아침입니당 ☀️")
-        return small_talk_cue(turn.text) or turn.intent
+        return small_talk_cue(turn.text) or self._chat_after_a_greeting(turn.text) or turn.intent
+
+    def _chat_after_a_greeting(self, text: str) -> Optional[str]:
+        """A message that opens with a greeting and then only chats ("굿모닝~ 출근길인데 심심해서
+        말 걸어봄 ㅋㅋ 넌 잠도 안 자?"): a greeting, when nothing in it is skin care's or another
+        subject's, it asks no kind of question or detail, and any question in it is put to the
+        assistant ("Hello, how long does a student visa take?", "hi, who won the game last
+        night?" ask about something else)."""
+        cues = settings().understand
+        opening, *rest = cues.clause_break.split(text, maxsplit=1)
+        if small_talk_cue(opening) != "greet" or self.retriever.has_skin_words(text):
+            return None
+        if cued_kind(text) is not None or asked_details(text):
+            return None
+        if cues.question_sentence.search(" ".join(rest)) and not cues.addresses_the_assistant.search(text):
+            return None
+        return None if self.retriever.names_another_subject(text) else "greet"
 
     @staticmethod
     def _thanks_without_a_question(text: str) -> bool:
@@ -705,6 +734,19 @@ class Assistant:
             return None
         names_a_topic = set(self.retriever.topics_of(turn.text)) - {settings().gather.generic_topic}
         return None if names_a_topic else first
+
+    def _what_to_use_instead_of_the_last(self, turn: Turn, last_facts: List[Fact]) -> Optional[Fact]:
+        """For "so what do i use instead then?" after an answer that says a way does little
+        (vitamin C supplements), what the sources say to use instead (``what_to_use_instead``),
+        when the message names no topic and no term of its own ("what should i take instead,
+        melatonin?" asks about a term the sources lack)."""
+        cues = settings().understand
+        if not cues.asks_instead.search(turn.text) or self.retriever.uncovered_terms(turn.text):
+            return None
+        if set(self.retriever.topics_of(turn.text)) - set(turn.last_topics) - {settings().gather.generic_topic}:
+            return None
+        replacing = (cues.what_to_use_instead.get(fact.id) for fact in last_facts)
+        return next((fact for fact in (self.store.fact(i) for i in replacing if i) if fact is not None), None)
 
     def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
         """The fact of the conversation's subject that says what a follow-up says was mentioned

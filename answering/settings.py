@@ -73,6 +73,8 @@ class Understand:
     sensitive_skin_fact: str
     what_helps_a_condition: Dict[str, str]
     what_to_use_instead: Dict[str, str]
+    asks_instead: Pattern[str]
+    addresses_the_assistant: Pattern[str]
     scene_before: Pattern[str]
     term_scene_before: Pattern[str]
     term_scene_after: Pattern[str]
@@ -107,6 +109,7 @@ class Understand:
 @dataclass(frozen=True)
 class Gather:
     generic_topic: str
+    pores_at_large_facts: Tuple[str, ...]
     min_free_text_score: float
     suggestion_count: int
     foreign_min_chars: int
@@ -220,6 +223,8 @@ def _understand(raw: dict) -> Understand:
         sensitive_skin_fact=raw["sensitive_skin_fact"],
         what_helps_a_condition=dict(raw["what_helps_a_condition"]),
         what_to_use_instead=dict(raw["what_to_use_instead"]),
+        asks_instead=_compiled(raw["asks_instead"]),
+        addresses_the_assistant=_compiled(raw["addresses_the_assistant"]),
         scene_before=_compiled(raw["scene_before"]),
         term_scene_before=_compiled(raw["term_scene_before"]),
         term_scene_after=_compiled(raw["term_scene_after"]),

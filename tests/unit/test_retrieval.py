@@ -9,6 +9,7 @@ import texts
 from actions.actions import assistant
 from answering.decide import decide
 from answering.gather import Outcome, Question, Result, Retriever
+from answering.settings import settings
 from answering.understand import Turn, asked_details, asks_for_the_source, cued_kind, questions_in
 
 
@@ -2725,3 +2726,161 @@ def test_round_sixty_nine_source_request_and_terms(retriever: Retriever) -> None
     assert asks_for_the_source("근데 어디서 본 내용임?")
     assert "리들샷" in retriever.uncovered_terms("리들샷 모공에 좋아요?")
     assert "아젤라익애씨드" in retriever.uncovered_terms("아젤라익애씨드 모공에도 돼요?")
+
+
+# ---- rounds 70-72: cases of the fixes (own wordings)
+
+
+def test_what_to_use_instead_of_supplements_is_the_cosmetic_concentration() -> None:
+    turn = _after("vitamin_c_supplements", "vitamin_c", "what_is", "ok so what should i put on instead?")
+    assert assistant().respond(turn).slots["last_facts"] == ["vitamin_c_concentration"]
+    # a time of day offered instead of another is no request for a replacement
+    assert not settings().understand.asks_instead.search("should i take it in the morning instead of at night?")
+    assert settings().understand.asks_instead.search("그럼 대신 뭘 발라요?")
+
+
+@pytest.mark.parametrize(
+    "text, greets",
+    [
+        ("굿모닝~ 버스 기다리는 중인데 너무 졸려서 말 걸어봐요 ㅋㅋ 너도 졸려?", True),
+        ("Hello, how long does it take to get a passport renewed?", False),
+        ("hi! how often should i use a clay mask?", False),
+    ],
+)
+def test_a_greeting_followed_by_chat_is_a_greeting(text: str, greets: bool) -> None:
+    reply = assistant().respond(Turn(text, "nlu_fallback")).messages[0]["text"]
+    assert (reply in {texts.say("greet", "en"), texts.say("greet", "ko")}) is greets
+
+
+def test_a_korean_follow_up_opening_with_then_asks_on() -> None:
+    turn = replace(_after("vitamin_c_supplements", "vitamin_c", "what_is", "아 그럼 바르는 건 어때요?"), intent="greet")
+    assert assistant().respond(turn).slots.get("last_facts")
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("is this bot only for pores?", True),
+        ("피부 얘기만 할 수 있어요?", True),
+        ("is this just for night use?", False),
+    ],
+)
+def test_asking_what_the_assistant_talks_about(text: str, asks: bool) -> None:
+    assert bool(settings().understand.asks_to_ask.search(text)) is asks
+
+
+def test_a_product_name_asked_for_is_not_covered_but_names_of_acids_are() -> None:
+    asked = asked_details("which serum at ulta is best for pores? i need a product name")
+    assert "detail_product_name" in {detail.reply for detail in asked}
+    of_acids = asked_details("tell me the names of acids for pores")
+    assert "detail_product_name" not in {detail.reply for detail in of_acids}
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("반신욕 하면서 코 각질 불릴 때 어떻게 밀어요?", "bath_dead_skin_removal"),
+        ("사우나 하면 피지 빠져요?", None),
+    ],
+)
+def test_a_bath_names_the_bath_method_only_with_dead_skin_or_a_how(text: str, fact: Optional[str]) -> None:
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts") or []
+    assert (fact in facts) if fact else "bath_dead_skin_removal" not in facts
+
+
+def test_what_to_do_if_that_symptom_comes_after_over_exfoliating_is_the_irritation_fact() -> None:
+    turn = _after("over_exfoliation", "exfoliation", "what_is", "아 그럼 그런 반응 나타나면 어떻해요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_irritation"]
+
+
+def test_where_to_do_it_after_the_bath_method_is_where_keratin_builds_up() -> None:
+    turn = _after("bath_dead_skin_removal", "exfoliation", "how_to", "오 얼굴 어디를 해야 돼요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["old_keratin_areas"]
+
+
+def test_which_ingredient_a_cosmetic_should_have_asks_for_a_recommendation() -> None:
+    assert cued_kind("관리하려면 뭐 들어간 크림 발라야 돼?") == "recommendation"
+
+
+def test_a_polite_request_to_be_told_asks() -> None:
+    text = "아이 둘 키우느라 바빠요. 그래서 집에서 어떤 걸 발라야 되는지 알려주시면 고맙겠어요 시간이 없어서요"
+    assert any("알려주시면" in question for question in questions_in(text)[0])
+
+
+# ---- round 73: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why does my tig weld bead come out with pores in it?",
+    ],
+)
+def test_round_seventy_three_other_subjects(text: str) -> None:
+    assert not assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_whether_it_works_is_no_question_of_eating_it() -> None:
+    turn = _after("vitamin_c_iontophoresis_frequency", "vitamin_c", "frequency", "그거 모공 처짐에도 먹혀요?")
+    assert assistant().respond(turn).slots["last_facts"] != ["vitamin_c_supplements"]
+
+
+def test_a_different_opinion_asks_for_no_kind_of_vitamin_c() -> None:
+    facts = assistant().respond(
+        Turn("is vitamin c good for pores? my friends all have a different opinion", "nlu_fallback")
+    )
+    assert "vitamin_c_types" not in facts.slots["last_facts"]
+
+
+def test_whether_to_rinse_off_a_masks_leftovers_is_not_covered_beside_how_often() -> None:
+    text = "collagen mask how often, and do i wash off the residue the mask leaves?"
+    assert "detail_rinse_off" in {detail.reply for detail in asked_details(text)}
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots["last_facts"] == ["collagen_mask_frequency"]
+    assert response.messages[0]["text"].startswith("My sources don't say whether to rinse off")
+
+
+# ---- round 74: cases of the fixes (own wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the fastest way to unlock weapon skins in fortnite?",
+        "my leopard gecko keeps rubbing its face on the rocks, is its skin too dry?",
+    ],
+)
+def test_round_seventy_four_other_subjects(text: str) -> None:
+    assert not assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_snake_oil_is_no_snake() -> None:
+    assert (
+        assistant()
+        .respond(Turn("what really works for big pores? so much snake oil out there", "nlu_fallback"))
+        .slots["last_facts"]
+    )
+
+
+def test_what_pores_are_is_no_answer_beside_a_term_the_sources_lack() -> None:
+    text = "밀가루 끊으면 모공 작아진다던데 진짜에요? 먹는 걸로 모공 관리 되는지 궁금해요"
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert response.slots.get("last_facts") is None
+    assert "밀가루" in response.messages[0]["text"]
+    # ... unless it was asked for
+    asked = assistant().respond(Turn("what are pores exactly? and is niacinamide good for them?", "nlu_fallback"))
+    assert asked.slots["last_facts"] == ["pores_what_is"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is a massage gun any good for sagging pores?", "what's your secret weapon for big pores?"],
+)
+def test_a_gun_or_weapon_of_skin_care_is_skin_care(text: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots.get("last_facts")
+
+
+def test_rinsing_off_leftovers_is_a_masks_detail_only() -> None:
+    assert "detail_rinse_off" not in {
+        detail.reply for detail in asked_details("does leftover cleanser residue clog pores if i dont rinse well?")
+    }

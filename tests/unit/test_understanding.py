@@ -524,9 +524,14 @@ def test_an_emoticon_is_no_word_of_a_short_message(text: str, intent: Optional[s
         ("ok but where exactly did it say that?", True),
         ("소스??", True),
         ("파스타 소스 추천해줘", False),
+        # rounds 70-73
+        ("is there a source for that?", True),
+        ("do you have a citation for the 7% number?", True),
+        ("is there a reference on how long to leave a mask on?", False),
+        ("link? nobody at work believes me", True),
     ],
 )
-def test_round_fifty_three_source_requests(text: str, asks: bool) -> None:
+def test_source_requests_of_rounds_fifty_three_and_seventy(text: str, asks: bool) -> None:
     assert asks_for_the_source(text) is asks
 
 
