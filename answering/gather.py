@@ -944,7 +944,7 @@ class Retriever:
         literal = self._settings.other_subject_idioms.sub(" ", text)
         english = set(thing_words(literal)) & set(self._settings.other_subject_words)
         prefixes = self._settings.korean_other_subject_words
-        korean = {word for word in HANGUL_WORD.findall(literal) if any(word.startswith(p) for p in prefixes)}
+        korean = {word for word in HANGUL_WORD.findall(literal) if word.startswith(prefixes)}
         return english | korean
 
     def _foreign_korean_words(self, text: str) -> List[str]:

@@ -274,8 +274,14 @@ def _asking_parts(text: str) -> List[str]:
 def asked_details(text: str) -> List[DetailCue]:
     """The details a message asks for, read in its sentences that ask when some don't ("im
     shiny by lunch every day. general advice for pores?" asks nothing about frequency)."""
+    return list(_asked_details(text))
+
+
+@text_cache(maxsize=256)
+def _asked_details(text: str) -> Tuple[DetailCue, ...]:
+    """(cached: each stage of answering a message asks it of the same text)"""
     asked = _asking_parts(text)
-    return [cue for cue in settings().understand.detail_cues if any(cue.pattern.search(part) for part in asked)]
+    return tuple(cue for cue in settings().understand.detail_cues if any(cue.pattern.search(part) for part in asked))
 
 
 def asked_kind(text: str) -> Optional[str]:
