@@ -2884,3 +2884,12 @@ def test_rinsing_off_leftovers_is_a_masks_detail_only() -> None:
     assert "detail_rinse_off" not in {
         detail.reply for detail in asked_details("does leftover cleanser residue clog pores if i dont rinse well?")
     }
+
+
+def test_a_way_to_make_them_less_visible_after_genetics_is_the_overview() -> None:
+    turn = _after("genetics_pore_size", "genetics", "what_is", "그래도 덜 보이게 할 방법은 있어요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["overview_less_visible_pores"]
+
+
+def test_korean_slang_for_what_it_costs_asks_the_price() -> None:
+    assert "detail_price" in {detail.reply for detail in asked_details("레이저 한 번 받으면 얼마 정도 깨져요?")}
