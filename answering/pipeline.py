@@ -497,13 +497,18 @@ class Assistant:
         a further answer when its one answer says a way does little (vitamin C supplements), in
         a conversation not already about it ("그냥 영양제로 먹으면?" after which vitamin C to
         choose hears about supplements only)."""
-        cues = settings().understand
         if decision.reply is not Reply.ANSWER or len(decision.facts) != 1:
             return decision
-        instead = self.store.fact(cues.what_to_use_instead.get(decision.facts[0].id, ""))
+        instead = self._what_replaces(decision.facts[0])
         if instead is None or instead.topics[0] in last_topics:
             return decision
         return _with_further_answer(decision, instead)
+
+    def _what_replaces(self, fact: Fact) -> Optional[Fact]:
+        """What the sources say to use instead of the way ``fact`` says does little
+        (``what_to_use_instead``), if anything."""
+        replacement = settings().understand.what_to_use_instead.get(fact.id)
+        return self.store.fact(replacement) if replacement else None
 
     def _with_the_sensitive_skin_advice(self, text: str, decision: Decision) -> Decision:
         """The decision, with the sources' advice for sensitive skin (a patch test, a small area
@@ -745,8 +750,7 @@ class Assistant:
             return None
         if set(self.retriever.topics_of(turn.text)) - set(turn.last_topics) - {settings().gather.generic_topic}:
             return None
-        replacing = (cues.what_to_use_instead.get(fact.id) for fact in last_facts)
-        return next((fact for fact in (self.store.fact(i) for i in replacing if i) if fact is not None), None)
+        return next((fact for fact in map(self._what_replaces, last_facts) if fact is not None), None)
 
     def _mentioned_before(self, turn: Turn) -> Optional[Fact]:
         """The fact of the conversation's subject that says what a follow-up says was mentioned
