@@ -16,6 +16,10 @@ SUGGESTION_INTENT = "ask_fact"
 # A term from the message may be named in the reply ("My sources don't cover IPL") only when
 # it is plain words: no markup, no control characters, nothing long.
 _SAFE_SUBJECT = re.compile(r"^[\w][\w .'+\-]{0,38}[\w.+]?$")
+# A question quoted back as asked: letters, spaces and plain punctuation, at most 100 characters.
+# No digits: a phone number or an address is not said back.
+_SAFE_QUESTION = re.compile(r"[^\W\d_](?:[^\W\d_]|[ .,'’+\-]){0,98}[^\W\d_]")
+_JOINING_WORDS = re.compile(r"^(?:(?:and|also|but|plus|okay|ok|oh|so|then|그리고|근데|또)(?!\w)\W*)+", re.IGNORECASE)
 # A source sentence's own double quotes, as written inside a quote.
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 Message = Dict[str, Any]
@@ -58,6 +62,9 @@ def answers(
     elif decision.detail and decision.topic:
         detail = say(decision.detail, language, topic=topic_name(store, decision.topic, language))
         messages.append({"text": say("partly_detail_not_covered", language, detail=detail)})
+    elif decision.unanswered:
+        subject = _asked_subject(decision.unanswered, language)
+        messages.append({"text": say("partly_covered", language, subject=subject)})
     for fact in decision.facts:
         messages.append({"text": f"{fact.answer_in(language)}\n\n{source_line(store, fact, language)}"})
     if with_disclaimer:
@@ -127,6 +134,16 @@ def not_answered(store: FactStore, decision: Decision, language: str) -> List[Me
 
 def topic_name(store: FactStore, topic_id: str, language: str) -> str:
     return topic_names().get(topic_id, {}).get(language) or store.topic_name(topic_id)
+
+
+def _asked_subject(question: str, language: str) -> str:
+    """A question nothing answered, quoted as asked ("“does hard water cause breakouts”") without
+    the words that join it to the one before ("and also"), when it is short and plain text;
+    otherwise "that"."""
+    asked = _JOINING_WORDS.sub("", question.strip()).rstrip("?!. ")
+    if _SAFE_QUESTION.fullmatch(asked):
+        return f"“{asked}”"
+    return say("not_covered_subject_unnamed", language)
 
 
 def _subject(term: Optional[str], language: str) -> str:

@@ -7,7 +7,7 @@ cover beside what they do, offer the rest as buttons, or say why there is no ans
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from answering.gather import OVERVIEW_KIND, Outcome, Result
 from knowledge.store import Fact
@@ -26,6 +26,7 @@ class Decision:
     reply: Reply
     facts: List[Fact] = field(default_factory=list)  # the answers, in the order asked (from the story last)
     uncovered: Optional[str] = None  # a term the sources don't cover, named in the reply
+    unanswered: Optional[str] = None  # a question of the message nothing answers, as asked
     detail: Optional[str] = None  # the reply key of a detail the sources don't give
     topic: Optional[str] = None  # the topic that detail was asked about
     topics: List[str] = field(default_factory=list)  # what a follow-up will refer to
@@ -34,16 +35,34 @@ class Decision:
     suggestions: List[Fact] = field(default_factory=list)
 
 
-def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, last_first: bool = False) -> Decision:
+def decide(
+    results: List[Result],
+    max_answers: int,
+    understood_by_nlu: bool,
+    last_first: bool = False,
+    asked: Sequence[str] = (),
+) -> Decision:
     """The reply for a message whose questions found ``results`` (in the order asked).
 
     ``understood_by_nlu`` is False when the NLU could not place the message: then a message
     nothing was found for gets "did you mean", not "my sources don't cover that". With
     ``last_first`` (a post), the last questions asked are the ones answered when there are more
-    than ``max_answers``: a post's questions build up to the ones at its end."""
+    than ``max_answers``: a post's questions build up to the ones at its end. ``asked``: the
+    questions, as written, that found ``results``; one about skin that nothing answers, beside
+    answers, is named in the reply ("…and does hard water from old pipes cause breakouts"). A
+    message whose only answers were found by their words alone, beside questions about something
+    else, is out of the domain."""
+    if any(r.outcome is Outcome.OUT_OF_DOMAIN for r in results) and all(
+        r.outcome is Outcome.OUT_OF_DOMAIN or (r.outcome is Outcome.ANSWER and r.by_wording_only) for r in results
+    ):
+        # "how much gelatin do i need for panna cotta to set, and how do i stop a skin forming
+        # on it": a question whose fact was found by its words alone, beside questions about
+        # something else, is about that too
+        return Decision(Reply.OUT_OF_DOMAIN)
     uncovered = next(
         (r.missing for r in results if r.outcome in (Outcome.TERM_NOT_COVERED, Outcome.ANSWER) and r.missing), None
     )
+    unanswered = next((text for r, text in zip(results, asked) if r.outcome is Outcome.NOT_COVERED), None)
     uncovered_results = [r for r in results if r.outcome is Outcome.TERM_NOT_COVERED]
     if uncovered_results:
         # "does accutane shrink pores, or do they go back after the course?": a question that
@@ -83,6 +102,7 @@ def decide(results: List[Result], max_answers: int, understood_by_nlu: bool, las
             Reply.ANSWER,
             facts=facts[:max_answers],
             uncovered=uncovered,
+            unanswered=None if uncovered or unanswered_detail else unanswered,
             detail=unanswered_detail.missing if unanswered_detail else None,
             topic=unanswered_detail.topics[0] if unanswered_detail and unanswered_detail.topics else None,
             topics=first.topics,

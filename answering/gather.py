@@ -103,6 +103,11 @@ class Result:
     # pores are or why they matter (``pores_at_large_facts``): beside a question about an
     # uncovered term it is no answer ("what are pores exactly?" asks for it and keeps it).
     of_pores_at_large: bool = False
+    # The question named no topic nor skin of the person's own ("my skin is oily but…"), and its
+    # fact was found by its words alone (BM25): beside
+    # questions about something else, it is about that too ("...panna cotta to set, and how do
+    # i stop a skin forming on it").
+    by_wording_only: bool = False
 
 
 class Retriever:
@@ -764,7 +769,9 @@ class Retriever:
             return True  # "모공이 엄청 커요. 이거 유전이면 포기해야 돼요?": 모공 names no specific topic
         return not set(self.topics_of(text)) <= self.store.weak_topics
 
-    def _off_domain(self, question: Question, mentions: List[Mention], unknown: List[str]) -> bool:
+    def _off_domain(
+        self, question: Question, mentions: List[Mention], unknown: List[str], extra_words: int = 0
+    ) -> bool:
         """A message about something else that shares words with skin care: "how often should
         I change my car oil?" ("oil"), "my bathroom sink is clogged again" ("clogged"). It names
         no topic that only skin care uses (an NLU entity alone doesn't count: the CRF tags "wash"
@@ -809,7 +816,7 @@ class Retriever:
             return True  # "open pores in oak", "an engine serum for my civic"
         if (
             lemmas & set(self._settings.pore_words)
-            or any(word in question.text for word in self._settings.korean_pore_words)
+            or self._has_korean_pore_word(question.text)
             or self._has_korean_skin_word(question.text, everyday=True)
         ):
             return False  # pores, 모공 (also in 처진모공), 마스크팩, with no thing of another subject: about skin
@@ -823,7 +830,7 @@ class Retriever:
         # verb that has other lives ("clogged", "sagging") or "pores" needs more to be outvoted,
         # and so does a term the sources don't cover ("toner for my laser printer").
         has_everyday_words = bool(lemmas & everyday_skin_words) or any(m.topic_id in everyday_topics for m in mentions)
-        needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0)
+        needed = self._settings.off_domain_min_foreign_words + (1 if has_everyday_words else 0) + extra_words
         if unknown:
             needed += self._settings.off_domain_extra_words_beside_a_term
         foreign = [word for word in self._foreign_words(list(lemmas)) if word not in term_lemmas]
@@ -833,6 +840,16 @@ class Retriever:
         if len(foreign) + len(korean) < needed + (1 if korean else 0):
             return False
         return not self._worded_like_a_fact(list(lemmas))
+
+    def off_domain_as_a_whole(self, text: str, questions: int) -> bool:
+        """Whether the whole of a message of ``questions`` questions is about something else by
+        the domain gate (``_off_domain``), although one of its questions alone reads as skin care:
+        the "탄력 되살리는 법 있음?" after "츄리닝 바지 허리 고무줄 탄력이 다 늘어나서". Each question
+        beyond the first needs one more word of another subject: a longer message has more words
+        ("how much does morpheus8 usually cost and does it hurt" is still a treatment's)."""
+        mentions = self.topic_matcher.mentions(text)
+        unknown = [term for term, _, _ in self._term_spans(text, mentions)]
+        return self._off_domain(Question(text), mentions, unknown, extra_words=questions - 1)
 
     def names_things_only(self, text: str) -> bool:
         """Whether each sentence of ``text`` names a thing of another subject, two at least, and
@@ -915,9 +932,11 @@ class Retriever:
 
     def _body_words_of_things(self, text: str) -> Set[str]:
         """The body words (as lemmas) that ``text`` says of a thing of another subject: the
-        skins of "my tomatoes' skins keep splitting", the skin of "the skin on my pudding"."""
+        skins of "my tomatoes' skins keep splitting", the skin of "the skin on my pudding", a
+        film that forms ("how do i stop a skin forming on it", ``skin_forming``)."""
         things = set(self._settings.other_subject_words)
-        return {
+        film = {"skin"} if self._settings.skin_forming.search(text.lower()) else set()
+        return film | {
             lemma
             for pattern in self._settings.skin_of_a_thing
             for match in pattern.finditer(text.lower())
@@ -965,6 +984,17 @@ class Retriever:
             for word, after in zip(words, [*words[1:], ""])
             if word.endswith(self._settings.korean_likeness) or after.endswith(self._settings.korean_likeness_after)
         }
+
+    def _has_korean_pore_word(self, text: str) -> bool:
+        """Whether a Korean word of ``text`` has 모공 in it (처진모공), not as a likeness ("카스테라
+        속에 모공처럼 구멍이 숭숭")."""
+        likened = self._korean_likened(text)
+        return any(
+            pore in word
+            for word in HANGUL_WORD.findall(text)
+            if word not in likened
+            for pore in self._settings.korean_pore_words
+        )
 
     def _has_korean_skin_word(self, text: str, everyday: bool = False) -> bool:
         """Whether a Korean message names skin itself (피부, 얼굴, 모공...), whatever its ending
@@ -1256,9 +1286,11 @@ class Retriever:
                 suggestions=self._suggestions(text, [], exclude=None),
                 reason=f"no topic, best BM25 {scores[best_index]:.1f}",
             )
-        return self._answer_with(
+        result = self._answer_with(
             self.store.facts[best_index], text, kind, reason=f"no topic, BM25 {scores[best_index]:.1f}"
         )
+        result.by_wording_only = not self._names_own_body(text)
+        return result
 
     def _topic_score(
         self,

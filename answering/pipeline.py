@@ -361,6 +361,7 @@ class Assistant:
                     and bool(asked_spans(turn.text))
                     and len(settings().understand.enumeration.findall(turn.text)) < 2
                 ),
+                asked=questions,
             ),
         )
         decision = self._with_the_sensitive_skin_advice(
@@ -548,10 +549,13 @@ class Assistant:
         hull", "돼지껍데기 … 모공마다 털이 박혀있어요"). A long post that names skin or pores is about
         them, whatever it mentions in passing ("I bike to the office along a busy road... the
         pores on my nose look way bigger"); not one about a car's paint that feels "like it has
-        clogged pores"."""
+        clogged pores". A message of several questions whose words, taken together, the domain
+        gate reads as another subject is about it too ("츄리닝 바지 … 고무줄 탄력이 … 탄력
+        되살리는 법 있음?"), even where one question alone would read as skin care."""
         text = turn.text
         if not (self.retriever.names_another_subject(text) or self.retriever.names_another_subjects_matter(text)):
-            return False
+            questions = len(understanding.questions)
+            return questions > 1 and self.retriever.off_domain_as_a_whole(text, questions)
         return not (understanding.is_post and self.retriever.names_skin_in_a_story(text))
 
     def _list_of_each(self, text: str, background: List[str]) -> Optional[Result]:

@@ -135,6 +135,7 @@ class Gather:
     korean_likeness_after: Tuple[str, ...]
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
+    skin_forming: Pattern[str]
     other_subject_idioms: Pattern[str]
     not_terms: Pattern[str]
     form_containing_topic: Pattern[str]
@@ -270,6 +271,7 @@ def settings() -> Settings:
     raw = yaml.safe_load(SETTINGS_PATH.read_text(encoding="utf-8"))
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
+    gather["skin_forming"] = _compiled(gather["skin_forming"])
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
     gather["named_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["named_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])

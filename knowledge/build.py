@@ -336,7 +336,7 @@ def build(project: Path) -> Tuple[dict, str]:
     ]
     coverage_problems, report = coverage_report(sentences, quoted, excluded_spans)
     problems += exclusion_problems + coverage_problems
-    problems += _setting_problems(settings, topics, {str(fact.get("id")) for fact in facts})
+    problems += _setting_problems(settings, topics, {str(fact.get("id")) for fact in facts}, skincare_terms)
     if problems:
         raise BuildError("\n".join(problems) + "\n" + report)
 
@@ -349,7 +349,8 @@ def build(project: Path) -> Tuple[dict, str]:
             term
             for term in _rare_terms(skincare_terms, settings["skin_care_only_max_log_prob"])
             if term not in settings["not_skin_care_only"]
-        ],
+        ]
+        + settings["skin_care_only"],
         "domain_lemmas": _domain_lemmas(topics, skincare_terms, settings["domain_words"]),
         "skin_word_lemmas": sorted({lemma for word in settings["domain_words"] for lemma in content_lemmas(word)}),
         "common_words": _english_words(settings["common_word_min_log_prob"], 5, 99),
@@ -363,10 +364,17 @@ def build(project: Path) -> Tuple[dict, str]:
     return store, report
 
 
-def _setting_problems(settings: dict, topics: Dict[str, dict], fact_ids: Set[str]) -> List[str]:
+def _setting_problems(
+    settings: dict, topics: Dict[str, dict], fact_ids: Set[str], skincare_terms: List[str]
+) -> List[str]:
     problems = [f"store.yml: unknown weak topic `{t}`" for t in settings["weak_topics"] if t not in topics]
     problems += [f"store.yml: unknown greeting fact `{f}`" for f in settings["greeting_facts"] if f not in fact_ids]
-    return problems
+    known_terms = {term.lower() for term in skincare_terms}
+    return problems + [
+        f"store.yml: skin_care_only term `{term}` is not in the skincare_term lookup"
+        for term in settings["skin_care_only"]
+        if term not in known_terms
+    ]
 
 
 def _indexed_fact(fact: dict, topics: Dict[str, dict]) -> dict:

@@ -7,7 +7,8 @@ import pytest
 
 import texts
 from actions.actions import assistant
-from answering.decide import decide
+from answering import compose
+from answering.decide import Reply, decide
 from answering.gather import Outcome, Question, Result, Retriever
 from answering.settings import settings
 from answering.understand import Turn, asked_details, asks_for_the_source, cued_kind, questions_in
@@ -2893,3 +2894,94 @@ def test_a_way_to_make_them_less_visible_after_genetics_is_the_overview() -> Non
 
 def test_korean_slang_for_what_it_costs_asks_the_price() -> None:
     assert "detail_price" in {detail.reply for detail in asked_details("레이저 한 번 받으면 얼마 정도 깨져요?")}
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("is there a cream that gets rid of old stretch marks on my thighs?", "stretch marks"),
+        ("my armpits got darker since i started shaving, how do i lighten them", "armpits"),
+        ("발뒤꿈치 갈라지는 거 뭐 바르면 나아요?", "발뒤꿈치"),
+        ("튼살 크림 효과 있어요?", "튼살"),
+    ],
+)
+def test_skin_beyond_the_face_is_not_covered_rather_than_out_of_scope(
+    retriever: Retriever, text: str, term: str
+) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == term
+
+
+def test_pores_said_as_a_likeness_are_not_skin(retriever: Retriever) -> None:
+    bread = retriever.retrieve(Question("식빵 단면에 모공처럼 구멍이 너무 커요. 반죽을 얼마나 치대야 촘촘해져요?"))
+    assert bread.outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_a_message_whose_words_together_are_another_subject_gets_no_answer() -> None:
+    turn = Turn("운동화 끈 고무 탄력이 다 늘어나서 헐렁해요. 탄력 다시 살릴 수 있나? 새로 사야 하나", "nlu_fallback")
+    assert "last_facts" not in assistant().respond(turn).slots
+
+
+def test_a_question_found_by_its_words_alone_beside_another_subject_is_about_it() -> None:
+    turn = Turn(
+        "how long do i chill custard so it sets, and how do i keep a skin from forming on top of it?", "ask_how_to"
+    )
+    assert "last_facts" not in assistant().respond(turn).slots
+    own = Turn("my skin feels greasy and tight at once, why?", "ask_cause")
+    assert assistant().respond(own).slots.get("last_facts")
+
+
+@pytest.mark.parametrize("text", ["got it. then what comes next?", "세안 끝나면 그다음엔 뭘 발라요?"])
+def test_what_comes_next_after_cleansing_is_the_packs(retriever: Retriever, text: str) -> None:
+    result = retriever.retrieve(Question(text, context_topics=("cleansing",), skin_context=True))
+    assert result.fact is not None and result.fact.id == "packs_order"
+
+
+def test_separate_days_pair_two_things(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("should my exfoliant and the collagen mask be on separate days?"))
+    assert result.fact is not None and result.fact.id == "exfoliation_with_collagen_mask"
+
+
+def test_an_answer_found_by_its_words_alone_beside_another_subject_is_no_answer(store) -> None:
+    fact = store.fact("clogged_pores_effects")
+    elsewhere = Result(Outcome.OUT_OF_DOMAIN)
+    by_words = Result(Outcome.ANSWER, fact=fact, by_wording_only=True)
+    assert decide([elsewhere, by_words], 2, understood_by_nlu=True).reply is Reply.OUT_OF_DOMAIN
+    # ... a question that named the person's own skin keeps its answer
+    own = replace(by_words, by_wording_only=False)
+    assert decide([elsewhere, own], 2, understood_by_nlu=True).facts == [fact]
+
+
+def test_a_question_about_skin_nothing_answers_is_named_beside_the_answer(store) -> None:
+    fact = store.fact("sagging_pores_cause")
+    results = [Result(Outcome.ANSWER, fact=fact), Result(Outcome.NOT_COVERED)]
+    asked = ("why do pores sag?", "and also do breakouts get worse near my period?")
+    decision = decide(results, 2, understood_by_nlu=True, asked=asked)
+    assert decision.facts == [fact] and decision.unanswered == asked[1]
+    first = compose.answers(store, decision, "en", with_disclaimer=False, related=[])[0]["text"]
+    assert first == (
+        "My sources don't cover “do breakouts get worse near my period”. On the rest of your question, they say:"
+    )
+    # a question that cannot be quoted safely (markup, digits) is "that"; a word that begins
+    # like a joining word keeps its letters
+    for unsafe in ("<b>and is this ok</b>?", "and can i call you on 010 1234 5678?"):
+        odd = replace(decision, unanswered=unsafe)
+        assert compose.answers(store, odd, "en", with_disclaimer=False, related=[])[0]["text"].startswith(
+            "My sources don't cover that."
+        )
+    kept = replace(decision, unanswered="sometimes my pores itch in winter, is that normal?")
+    assert (
+        "“sometimes my pores itch in winter, is that normal”"
+        in compose.answers(store, kept, "en", with_disclaimer=False, related=[])[0]["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my kimchi isnt fermenting, is there not enough lactic acid bacteria?",
+        "요거트 만들 때 발효가 잘 안 되는데 유산균 더 넣어야 돼요?",
+    ],
+)
+def test_fermenting_food_is_another_subject(retriever: Retriever, text: str) -> None:
+    assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN

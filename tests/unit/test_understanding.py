@@ -273,6 +273,7 @@ def test_two_korean_whether_clauses_joined_by_rang_are_two_questions() -> None:
         "source?? the literal line please",
         "그 문장 좀 보여줘",
         "해당 부분 인용 부탁드려요",
+        "wait, 7%?? source please",
     ],
 )
 def test_more_ways_to_ask_for_the_source(text: str) -> None:
