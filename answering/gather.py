@@ -28,6 +28,7 @@ from answering.understand import (
 )
 from knowledge.nlp import content_lemmas, thing_words
 from knowledge.store import Fact, FactStore
+from knowledge.text_cache import text_cache
 from knowledge.topics import HANGUL, HANGUL_WORD, Mention, TopicMatcher
 
 _SAFE_TERM = re.compile(r"^[A-Za-z][A-Za-z' \-]{1,39}$")
@@ -153,6 +154,15 @@ class Retriever:
                 words = alias.split()
                 if len(words) >= 2 and words[-1].lower() in self._product_forms:
                     self._product_names.setdefault(topic_id, {}).setdefault(words[-1].lower(), alias)
+        # ... and a product's word the person calls their own ("my masks"), for ``_with_own_heads``:
+        # products only, not the states of skin a topic's name may end in ("skin is dry")
+        products = set(self._settings.qualified_products)
+        self._own_product_word = {
+            head: re.compile(rf"{self._settings.own_product.pattern}(?P<head>{re.escape(head)})(?=s?\b)", re.IGNORECASE)
+            for names in self._product_names.values()
+            for head in names
+            if head in products and not HANGUL.search(head)
+        }
         self._product_word_alone = {
             head: re.compile(rf"(?<!\w){re.escape(head)}(?=s?\b|{KOREAN_PARTICLE}|$)", re.IGNORECASE)
             for names in self._product_names.values()
@@ -486,6 +496,8 @@ class Retriever:
             return f"the {(said or only)[0]}" if said or len(only) == 1 else match.group(0)
 
         spelled = self._with_carried_forms(settings().understand.named_one.sub(named, question), message)
+        if question != message:
+            spelled = self._with_own_heads(spelled, message)
         return self._with_context_heads(spelled, context_topics)
 
     def with_the_subject_before(self, question: str, before: str) -> str:
@@ -519,6 +531,25 @@ class Retriever:
             alone = self._product_word_alone[head]
             if len(names) == 1 and alone.search(question):
                 return alone.sub(next(iter(names.values())), question, count=1)
+        return question
+
+    def _with_own_heads(self, question: str, message: str) -> str:
+        """``question`` with a product's word that the person calls their own ("how should I
+        fit my masks around a clinic procedure?", ``own_product``) spelled out as the one topic
+        of the rest of the message named so ("I do collagen sheet masks at home"), where the
+        question names none of that word itself."""
+        mentions = self.topic_matcher.mentions(question)
+        said = {mention.topic_id for mention in self.topic_matcher.mentions(message)}
+        for head, pattern in self._own_product_word.items():
+            names = {
+                topic: self._product_names[topic][head] for topic in said if head in self._product_names.get(topic, {})
+            }
+            match = pattern.search(question)
+            if len(names) != 1 or match is None:
+                continue
+            start, end = match.span("head")
+            if not any(m.start < end and start < m.end for m in mentions):
+                return f"{question[:start]}{next(iter(names.values()))}{question[end:]}"
         return question
 
     def _points_back(self, question: Question) -> bool:
@@ -654,6 +685,29 @@ class Retriever:
                 if cues.comparison_joiner.match(between):
                     return mention.topic_id, term
         return None
+
+    def with_the_things_compared(self, question: str, message: str) -> str:
+        """``question`` with the two things it compares by a pronoun ("What's the difference
+        between them?", "둘이 뭐가 달라요?") spelled as the last sentence before it named them
+        ("one says Vitamin C and the other says Retinol"), for ``each_compared``; a question
+        that names a specific topic of its own stays as it is."""
+        cues = settings().understand
+        pronoun = cues.things_compared.search(question)
+        # (the pores and their states a sentence names beside two products are no things compared)
+        states = {self._settings.generic_topic, *self._settings.everyday_topics}
+        if pronoun is None or not cues.difference.search(question) or set(self.topics_of(question)) - states:
+            return question
+        position = message.find(question[:30])
+        told = [message[start:end] for start, end in sentence_spans(message) if 0 <= end <= position]
+        for sentence in reversed(told):
+            named: Dict[str, str] = {}
+            for mention in self.topic_matcher.mentions(sentence):
+                if mention.topic_id not in states:
+                    named.setdefault(mention.topic_id, sentence[mention.start : mention.end])
+            if len(named) == 2:
+                both = " and ".join(named.values())
+                return f"{question[: pronoun.start()]}{both}{question[pronoun.end() :]}"
+        return question
 
     def each_compared(self, text: str) -> List[str]:
         """A question that sets two topics side by side ("whats the difference between a 각질팩 and a
@@ -1437,9 +1491,9 @@ class Retriever:
             return []
         idioms = [match.span() for match in self._settings.not_terms.finditer(text)]
         spans = [
-            (match.group(0), match.start(), match.end())
-            for match in self._terms.finditer(text)
-            if not any(start < match.end() and match.start() < end for start, end in idioms)
+            (term, term_start, term_end)
+            for term, term_start, term_end in _found_terms(self._terms, text)
+            if not any(start < term_end and term_start < end for start, end in idioms)
         ]
         joined = _joined(text, spans)
         carried = {_form_key(span) for span in joined if self._carrier(text, span, mentions)}
@@ -1502,7 +1556,7 @@ class Retriever:
     def _joined_terms(self, text: str) -> List[Tuple[str, int, int]]:
         if self._terms is None:
             return []
-        return _joined(text, [(m.group(0), m.start(), m.end()) for m in self._terms.finditer(text)])
+        return _joined(text, list(_found_terms(self._terms, text)))
 
     def _named_again(self, text: str, span: Tuple[str, int, int]) -> bool:
         """Whether a term is named as one already spoken of ("the toner", "그 토너", "앰플 농도는"
@@ -1586,6 +1640,14 @@ def _with_aliases(text: str, mentions: List[Mention]) -> str:
         if mention.end <= len(text) and not HANGUL.search(mention.alias):
             text = text[: mention.start] + mention.alias + text[mention.end :]
     return text
+
+
+@text_cache(maxsize=256)
+def _found_terms(terms: Pattern[str], text: str) -> Tuple[Tuple[str, int, int], ...]:
+    """Every curated uncovered term in ``text`` with its span. Cached: the pattern holds
+    hundreds of terms tried at every position, and a message of several questions is read
+    for them once per question and once as a whole."""
+    return tuple((match.group(0), match.start(), match.end()) for match in terms.finditer(text))
 
 
 def hangul_only(text: str) -> str:

@@ -212,6 +212,8 @@ class Assistant:
             return small_talk_cue(turn.text) or "ask_capabilities"
         if self._thanks_without_a_question(turn.text):
             return "thank"  # "아까 알려주신대로 각질제거 횟수 줄였더니 덜 뒤집어지네요 고마워요!!"
+        if self._asks_which_languages(turn.text):
+            return "ask_capabilities"  # its reply names the languages
         if self.retriever.topics_of(turn.text) or self.retriever.uncovered_terms(turn.text):
             return turn.intent
         if turn.intent in INTENT_KINDS and turn.last_topics and self._follows_on(turn, understanding):
@@ -265,11 +267,22 @@ class Assistant:
             and not asked_details(text)
         )
 
+    def _asks_which_languages(self, text: str) -> bool:
+        """Whether a message asks which languages it may write in ("can i ask you things in
+        korean?", "영어로 물어봐도 돼요?") and names no topic but the language's name (not "can I
+        ask about Korean skincare in English?")."""
+        cues = settings().understand
+        return bool(cues.asks_languages.search(text)) and not self.retriever.topics_of(
+            cues.language_names.sub(" ", text)
+        )
+
     def _asks_about_a_topic(self, turn: Turn) -> bool:
         """Whether a message the NLU took for small talk asks a pore-care question after all:
         "can you over-exfoliate? what happens" is not "what can you do?", and "hi! how often
         should I use a collagen mask?" wants the answer. It names a specific topic and asks
         (a question mark, or the wording of a kind of question)."""
+        if self._asks_which_languages(turn.text):
+            return False
         topics = [topic for topic in self.retriever.topics_of(turn.text) if topic != settings().gather.generic_topic]
         return bool(topics) and ("?" in turn.text or cued_kind(turn.text) is not None)
 
@@ -298,7 +311,9 @@ class Assistant:
             understanding = replace(understanding, questions=(turn.text,), is_post=False)
         several = len(understanding.questions) > 1 or understanding.is_post
         questions = tuple(
-            part for question in understanding.questions for part in self.retriever.each_compared(question)
+            part
+            for question in understanding.questions
+            for part in self.retriever.each_compared(self.retriever.with_the_things_compared(question, turn.text))
         )
         another_subject = self._about_another_subject(turn, understanding)
         skin_context = several and self.retriever.has_skin_words(turn.text) and not another_subject
@@ -464,10 +479,10 @@ class Assistant:
 
         facts = [fact for fact in decision.facts if fact != extra]
         overdoing_told = said_of_the_subject(cues.overdoing, carried=True)
-        if len(facts) >= cues.max_answered_questions and overdoing_told:
+        if len(facts) > cues.overdoing_joins_at_most and overdoing_told:
             # ...but what overdoing does answers an irritation told after overdoing
             facts = [fact for fact in facts if fact.id not in cues.overdoing_replaces] or facts
-        if len(facts) >= cues.max_answered_questions and not _asks_about_overdoing(text):
+        if len(facts) > cues.overdoing_joins_at_most and not _asks_about_overdoing(text):
             # two questions answered: a worry told in passing ("너무 자주 하면 뒤집어진다고 해서
             # 무서워요") takes neither's place
             return decision

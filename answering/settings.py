@@ -31,6 +31,7 @@ class Understand:
     request: Pattern[str]
     clause_break: Pattern[str]
     asks_to_ask: Pattern[str]
+    asks_languages: Pattern[str]
     language_switch: Dict[str, Pattern[str]]
     language_names: Pattern[str]
     other_causes: Pattern[str]
@@ -61,6 +62,7 @@ class Understand:
     comparison: Pattern[str]
     comparison_joiner: Pattern[str]
     difference: Pattern[str]
+    things_compared: Pattern[str]
     each: Pattern[str]
     other_than: Pattern[str]
     set_aside_before: Pattern[str]
@@ -97,6 +99,7 @@ class Understand:
     either_or_question: Pattern[str]
     korean_sentence_break: Pattern[str]
     max_answered_questions: int
+    overdoing_joins_at_most: int
     long_message_words: int
     follow_up_max_words: int
     same_subject_max_words: int
@@ -136,6 +139,7 @@ class Gather:
     other_subject_words: Tuple[str, ...]
     face_of_a_thing: Pattern[str]
     skin_forming: Pattern[str]
+    own_product: Pattern[str]
     other_subject_idioms: Pattern[str]
     not_terms: Pattern[str]
     form_containing_topic: Pattern[str]
@@ -182,6 +186,7 @@ def _understand(raw: dict) -> Understand:
         request=_compiled(raw["request"]),
         clause_break=_compiled(raw["clause_break"]),
         asks_to_ask=_compiled(raw["asks_to_ask"]),
+        asks_languages=_compiled(raw["asks_languages"]),
         language_switch={language: _compiled(p) for language, p in raw["language_switch"].items()},
         language_names=_compiled(raw["language_names"]),
         other_causes=_compiled(raw["other_causes"]),
@@ -212,6 +217,7 @@ def _understand(raw: dict) -> Understand:
         comparison=_compiled(raw["comparison"]),
         comparison_joiner=_compiled(raw["comparison_joiner"]),
         difference=_compiled(raw["difference"]),
+        things_compared=_compiled(raw["things_compared"]),
         each=_compiled(raw["each"]),
         other_than=_compiled(raw["other_than"]),
         set_aside_before=_compiled(raw["set_aside_before"]),
@@ -248,6 +254,7 @@ def _understand(raw: dict) -> Understand:
         either_or_question=_compiled(raw["either_or_question"]),
         korean_sentence_break=_compiled(raw["korean_sentence_break"]),
         max_answered_questions=raw["max_answered_questions"],
+        overdoing_joins_at_most=raw["overdoing_joins_at_most"],
         long_message_words=raw["long_message_words"],
         follow_up_max_words=raw["follow_up_max_words"],
         same_subject_max_words=raw["same_subject_max_words"],
@@ -272,6 +279,7 @@ def settings() -> Settings:
     gather: Dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw["gather"].items()}
     gather["face_of_a_thing"] = _compiled(gather["face_of_a_thing"])
     gather["skin_forming"] = _compiled(gather["skin_forming"])
+    gather["own_product"] = _compiled(gather["own_product"])
     gather["special_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["special_cases"].items()}
     gather["named_cases"] = {fact_id: _compiled(p) for fact_id, p in gather["named_cases"].items()}
     gather["other_subject_idioms"] = _compiled(gather["other_subject_idioms"])

@@ -531,7 +531,8 @@ def test_a_numbered_post_is_answered_in_its_order() -> None:
         "3) what vitamin c concentration should i buy, thanks so much for any help with all of this"
     )
     facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
-    assert facts == ["sagging_pores_cause", "exfoliation_frequency"]
+    # (three questions, three answers: max_answered_questions)
+    assert facts == ["sagging_pores_cause", "exfoliation_frequency", "vitamin_c_concentration"]
 
 
 @pytest.mark.parametrize(
@@ -2981,7 +2982,91 @@ def test_a_question_about_skin_nothing_answers_is_named_beside_the_answer(store)
     [
         "my kimchi isnt fermenting, is there not enough lactic acid bacteria?",
         "요거트 만들 때 발효가 잘 안 되는데 유산균 더 넣어야 돼요?",
+        "the sponge by my kitchen sink has clogged pores full of grease, boil it or bin it?",
+        "주방 수세미 구멍이 다 막혀서 냄새나요 모공 막힌 거 같음 ㅋㅋ 전자레인지 돌리면 되나요?",
     ],
 )
-def test_fermenting_food_is_another_subject(retriever: Retriever, text: str) -> None:
+def test_fermenting_food_and_kitchen_things_are_another_subject(retriever: Retriever, text: str) -> None:
     assert retriever.retrieve(Question(text)).outcome is Outcome.OUT_OF_DOMAIN
+
+
+def test_a_thing_skin_care_is_likened_to_is_no_other_subject(retriever: Retriever) -> None:
+    text = "do led face masks help with wrinkles at all? they look like a hockey goalie costume lol"
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "led face masks"
+    # ... a thing that is itself the subject still is
+    couch = retriever.retrieve(Question("my leather couch looks like it has clogged pores, how do i clean it?"))
+    assert couch.outcome is Outcome.OUT_OF_DOMAIN
+
+
+@pytest.mark.parametrize("text", ["huh ok, source pls", "wow really, source?"])
+def test_a_source_asked_for_after_a_comma_is_a_source_request(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+def test_a_source_of_something_is_no_source_request() -> None:
+    assert not asks_for_the_source("is bone broth a good collagen source")
+
+
+def test_orange_peel_skin_is_visible_pores_not_a_peel(retriever: Retriever) -> None:
+    topics = retriever.topics_of("my cheeks have that orange peel texture")
+    assert "enlarged_pores" in topics and "peeling" not in topics
+
+
+@pytest.mark.parametrize("text", ["can i ask you things in korean?", "혹시 영어로 질문해도 돼요?", "한국어도 돼?"])
+def test_asking_which_language_to_write_in_is_asking_what_it_can_do(text: str) -> None:
+    reply = assistant().respond(Turn(text, "nlu_fallback")).messages[0]["text"]
+    assert reply in texts.catalogue()["capabilities"].values()
+
+
+def test_what_a_product_called_ones_own_is_the_one_the_post_named() -> None:
+    post = (
+        "I put on collagen sheet masks most evenings and I have a laser session booked at a clinic in two "
+        "weeks, first time ever, so I'm a bit nervous about doing something wrong with my routine after it. "
+        "How do I keep doing my masks around the laser session?"
+    )
+    assert assistant().respond(Turn(post, "ask_how_to")).slots["last_facts"][0] == "collagen_mask_with_procedures"
+
+
+def test_hormone_pills_are_not_covered(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("갱년기 호르몬약 먹으면 모공도 쫀쫀해지나요?"))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == "호르몬약"
+
+
+def test_what_to_do_if_it_turns_red_after_exfoliating_is_the_irritation_fact() -> None:
+    turn = _after("exfoliation_frequency", "exfoliation", "frequency", "쓰다가 얼굴이 빨개지면 어떡해요?")
+    assert assistant().respond(turn).slots["last_facts"] == ["exfoliation_irritation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my serums just sit on top and don't absorb, what do i do first?", "크림이 흡수가 잘 안돼요 뭘 먼저 해야 돼요?"],
+)
+def test_products_that_do_not_absorb_ask_about_removing_dead_skin(store, text: str) -> None:
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert "exfoliation" in store.fact(facts[0]).topics
+
+
+def test_rubbing_with_the_towel_after_washing_is_cleansing(retriever: Retriever) -> None:
+    result = retriever.retrieve(Question("once i've rinsed, should i rub hard with the towel?"))
+    assert result.fact is not None and result.fact.id == "cleansing_routine"
+
+
+def test_a_you_mean_question_in_korean_follows_on() -> None:
+    turn = _after("bath_dead_skin_removal", "exfoliation", "how_to", "손가락으로 살살 하라는 거? 얼마나 오래 해")
+    assert assistant().respond(turn).slots["last_facts"] == ["bath_dead_skin_removal"]
+
+
+def test_a_questions_or_what_tag_is_no_question_of_its_own() -> None:
+    questions, _ = questions_in("is vitamin c for wrinkles and retinol for pores or what?")
+    assert questions == ("is vitamin c for wrinkles and retinol for pores or what?",)
+
+
+def test_the_difference_between_them_is_between_the_two_the_post_named() -> None:
+    post = (
+        "My sister left me two tubes when she moved out, a vitamin C cream and a retinol cream, and I've "
+        "been putting both on at night for a week without really knowing what I'm doing. What is the "
+        "difference between these two?"
+    )
+    facts = assistant().respond(Turn(post, "ask_what_is")).slots["last_facts"]
+    assert set(facts) == {"vitamin_c_what_is", "retinol_what_is"}
