@@ -590,11 +590,27 @@ class Retriever:
         cleansing, can I do a pack?", "세안하고 각질팩 해도 돼요?" ask about the pack; and those
         of the sentences that ask before those of the sentences that tell, with ``asked_first``
         (a broad question's own topics; elsewhere what a post tells may be what it asks about:
-        "3교대라 생활패턴이 엉망이에요. 모공 넓어지는 데 영향이 있을까요?")."""
-        asked = asked_spans(text) if asked_first else ()
+        "3교대라 생활패턴이 엉망이에요. 모공 넓어지는 데 영향이 있을까요?"), or, without it, only
+        the topics that are also everyday words (``weak_topics``: sun, lifestyle, …) told before
+        a sentence that asks about a thing (not a state of pores, not a skin type)."""
+        asked = asked_spans(text)
+        weak = self.store.weak_topics | {self._settings.generic_topic}
+        not_a_thing = weak | set(self._settings.everyday_topics)
+
+        def in_asked(mention: Mention) -> bool:
+            return any(a <= mention.start < b for a, b in asked)
+
+        # ... and, in any question, a word that is also everyday language told before a sentence
+        # that asks about a thing ("…outside all weekend in sun and city traffic. Is a collagen
+        # mask actually doing anything for pores?" asks about the mask, not the sun)
+        asks_of_a_thing = any(in_asked(m) and m.topic_id not in not_a_thing for m in mentions)
 
         def told(mention: Mention) -> bool:
-            return bool(asked) and not any(a <= mention.start < b for a, b in asked)
+            if not asked or in_asked(mention):
+                return False
+            # (a skin type told is who asks, which the answer may hinge on: not set aside)
+            scene = mention.topic_id in weak and mention.topic_id not in self._settings.skin_types
+            return asked_first or (asks_of_a_thing and scene)
 
         return sorted(mentions, key=lambda mention: (_sets_the_scene(text, mention), told(mention)))
 
@@ -698,15 +714,22 @@ class Retriever:
         if pronoun is None or not cues.difference.search(question) or set(self.topics_of(question)) - states:
             return question
         position = message.find(question[:30])
-        told = [message[start:end] for start, end in sentence_spans(message) if 0 <= end <= position]
+        told = [message[start:end] for start, end in sentence_spans(message) if end <= position]
+        # (the nearest sentence that names anything decides: one naming a single product means
+        # "them" is not two things told before it)
         for sentence in reversed(told):
             named: Dict[str, str] = {}
             for mention in self.topic_matcher.mentions(sentence):
-                if mention.topic_id not in states:
+                # (a skin type told between is who asks: "… I have sensitive skin. What's the
+                # difference between them?")
+                if mention.topic_id not in states and mention.topic_id not in self._settings.skin_types:
                     named.setdefault(mention.topic_id, sentence[mention.start : mention.end])
-            if len(named) == 2:
-                both = " and ".join(named.values())
-                return f"{question[: pronoun.start()]}{both}{question[pronoun.end() :]}"
+            if not named:
+                continue
+            if len(named) != 2:
+                return question
+            joiner = "하고 " if any(HANGUL.search(name) for name in named.values()) else " and "
+            return f"{question[: pronoun.start()]}{joiner.join(named.values())}{question[pronoun.end() :]}"
         return question
 
     def each_compared(self, text: str) -> List[str]:

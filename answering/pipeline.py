@@ -304,6 +304,19 @@ class Assistant:
             message["buttons"] = compose.suggestion_buttons(examples, language)
         return [message]
 
+    def _context_topics(self, turn: Turn, text: str) -> Tuple[str, ...]:
+        """The conversation's topics for a question: the last answer's; for one that names no
+        topic and asks a detail after an overview ("where on my face should i focus then" after
+        the weekly routine), also the topics of the steps the overview listed, which give such
+        details."""
+        overviews = [
+            fact for fact in map(self.store.fact, turn.last_facts) if fact is not None and OVERVIEW_KIND in fact.kinds
+        ]
+        if not overviews or not asked_details(text) or self.retriever.topics_of(text):
+            return turn.last_topics
+        listed = [topic for fact in overviews for topic in fact.topics]
+        return tuple(dict.fromkeys([*turn.last_topics, *listed]))
+
     def _decide(self, turn: Turn, understanding: Understanding) -> Tuple[Decision, str]:
         if self.retriever.names_things_only(turn.text):
             # one question about those things, however many it asks ("glycolic acid to descale
@@ -342,7 +355,7 @@ class Assistant:
                 # The NLU's entities are only as good as its intent, and they belong to the
                 # whole message: for one question of several, the question's own words count.
                 entity_values=() if several or turn.intent == FALLBACK_INTENT else turn.entity_topics,
-                context_topics=turn.last_topics if uses_context else (),
+                context_topics=self._context_topics(turn, text) if uses_context else (),
                 context_kind=turn.last_kind,
                 is_follow_up=understanding.is_follow_up,
                 needs_specific_topic=turn.intent == OUT_OF_SCOPE_INTENT and not several and not follows_on,

@@ -28,6 +28,7 @@ class Understand:
     small_talk: Dict[str, str]
     small_talk_cues: Tuple[Tuple[str, Pattern[str]], ...]
     small_talk_max_words: int
+    bot_challenge_max_words: int
     request: Pattern[str]
     clause_break: Pattern[str]
     asks_to_ask: Pattern[str]
@@ -183,6 +184,7 @@ def _understand(raw: dict) -> Understand:
         small_talk=dict(raw["small_talk"]),
         small_talk_cues=tuple((intent, _compiled(p)) for intent, p in raw["small_talk_cues"].items()),
         small_talk_max_words=raw["small_talk_max_words"],
+        bot_challenge_max_words=raw["bot_challenge_max_words"],
         request=_compiled(raw["request"]),
         clause_break=_compiled(raw["clause_break"]),
         asks_to_ask=_compiled(raw["asks_to_ask"]),

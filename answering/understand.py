@@ -295,8 +295,13 @@ def small_talk_cue(text: str) -> Optional[str]:
     messages the NLU could not place; None for anything longer or without such words. An
     emoticon (":)", "^^") is no word."""
     cues = settings().understand
-    if sum(1 for word in text.split() if _WORDS.search(word)) > cues.small_talk_max_words:
-        return None
+    words = sum(1 for word in text.split() if _WORDS.search(word))
+    if words > cues.small_talk_max_words:
+        # ... but asking what the assistant is may take more words ("근데 너 이름 있어? 뭐라고 불러야 돼 ㅋㅋ")
+        asks_what_it_is = words <= cues.bot_challenge_max_words and dict(cues.small_talk_cues)["bot_challenge"].search(
+            text
+        )
+        return "bot_challenge" if asks_what_it_is else None
     intent = next((intent for intent, cue in cues.small_talk_cues if cue.search(text)), None)
     # ("thanks? for what": a question mark makes thanks or goodbye no small talk, but not a
     # question to the bot itself)

@@ -3070,3 +3070,137 @@ def test_the_difference_between_them_is_between_the_two_the_post_named() -> None
     )
     facts = assistant().respond(Turn(post, "ask_what_is")).slots["last_facts"]
     assert set(facts) == {"vitamin_c_what_is", "retinol_what_is"}
+
+
+def test_the_difference_between_them_in_korean_is_between_the_two_the_post_named() -> None:
+    post = (
+        "이사 간 언니가 비타민C 앰플이랑 레티놀 크림을 두고 갔어요. 일주일째 밤마다 둘 다 바르는 중이에요. "
+        "둘이 뭐가 달라요?"
+    )
+    facts = assistant().respond(Turn(post, "ask_what_is")).slots["last_facts"]
+    assert set(facts) == {"vitamin_c_what_is", "retinol_what_is"}
+
+
+def test_them_is_not_two_things_named_before_a_nearer_sentence_about_one() -> None:
+    post = (
+        "I used a vitamin C serum and a retinol cream last year. Now I only use a collagen sheet mask twice a week. "
+        "What's the difference between them?"
+    )
+    question = "What's the difference between them?"
+    assert assistant().retriever.with_the_things_compared(question, post) == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which dialysis membrane pore size keeps a small enzyme in? the kDa cutoffs confuse me",
+        "my rye loaf has a dense crumb with no open pores at all, is my starter weak? what gives",
+    ],
+)
+def test_pores_of_a_lab_membrane_or_a_bread_crumb_are_another_subject(text: str) -> None:
+    reply = assistant().respond(Turn(text, "nlu_fallback")).messages[0]["text"]
+    assert reply == texts.say("out_of_scope", "en")
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("besides skincare, does how i live day to day change my pores?", "lifestyle_pores"),
+        ("do foaming cleansers with acids in them do anything for pores?", "cleansing_which_cleanser"),
+        ("모공 막힌다고 하니까 유분은 아예 싹 다 닦아내는 게 좋은 거죠?", "sebum_role"),
+    ],
+)
+def test_new_wordings_of_covered_topics(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_dullness_is_what_removing_dead_skin_is_for(store) -> None:
+    facts = (
+        assistant()
+        .respond(Turn("my whole face looks dull and grey lately, would anything fix the dullness?", "nlu_fallback"))
+        .slots["last_facts"]
+    )
+    assert "exfoliation" in store.fact(facts[0]).topics
+
+
+@pytest.mark.parametrize(
+    "text, missing",
+    [
+        ("do probiotics help with pores?", "probiotics"),
+        ("프로바이오틱스 먹으면 모공도 좋아져요?", "프로바이오틱스"),
+        ("is there a cream that smooths neck lines?", "neck lines"),
+        ("what's better than chapstick for winter?", "chapstick"),
+    ],
+)
+def test_body_skin_and_supplements_the_sources_skip_are_not_covered(retriever: Retriever, text, missing) -> None:
+    result = retriever.retrieve(Question(text))
+    assert result.outcome is Outcome.TERM_NOT_COVERED and result.missing == missing
+
+
+def test_a_makeup_artist_is_who_asks_not_what_is_asked(retriever: Retriever) -> None:
+    assert retriever.uncovered_terms("as a makeup artist, what helps pores look smaller before an event?") == []
+
+
+def test_a_detail_after_an_overview_is_looked_for_among_its_steps() -> None:
+    turn = Turn(
+        "which parts of the face need it most?",
+        "nlu_fallback",
+        last_facts=("overview_weekly_routine",),
+        last_topics=("pores",),
+        last_kind="overview",
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["old_keratin_areas"]
+
+
+def test_kinds_of_ingredients_for_loose_pores_are_not_kinds_of_vitamin_c() -> None:
+    post = (
+        "My basket has a vitamin C serum, a retinol cream and a growth factor ampoule and my pores are "
+        "getting loose. What kinds of ingredients should I keep?"
+    )
+    assert assistant().respond(Turn(post, "nlu_fallback")).slots["last_facts"][0] != "vitamin_c_types"
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("honestly why would anyone care about pores, it's just looks right?", "pores_why_care_matters"),
+        ("be honest, is my entire face sagging now or only the pores", "face_sagging_cause"),
+        ("겨울엔 사무실 공기가 건조해서 그런지 모공이 더 커 보여요", "enlarged_pores_moisture"),
+        ("after a dusty day outside, how should i wash it off without drying my skin?", "cleansing_routine"),
+    ],
+)
+def test_caring_pills_a_sagging_face_dry_air_and_washing_off(text: str, fact_id: str) -> None:
+    assert fact_id in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_a_weather_word_told_before_a_question_about_a_product_comes_after_it(retriever: Retriever) -> None:
+    text = "I cycle to work in the sun every day. Does a collagen mask do anything for my pores?"
+    fact = retriever.retrieve(Question(text)).fact
+    assert fact is not None and fact.id.startswith("collagen_mask")
+
+
+def test_what_goes_on_after_it_and_testing_first_are_answered_too() -> None:
+    text = "how often is a 각질팩 ok? what goes on after it? and my skin reacts to everything, should i test first?"
+    facts = assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+    assert "packs_order" in facts and "sensitive_skin_patch_test" in facts
+
+
+@pytest.mark.parametrize(
+    "text, reply",
+    [
+        ("설 잘 쇠셨어요? 저는 떡국 먹고 뒹굴거리는 중 ㅋㅋ", "greet"),
+        ("포토샵에서 레이어 마스크 반전하는 단축키가 뭐였죠?", "out_of_scope"),
+    ],
+)
+def test_korean_holiday_greetings_and_photo_editing(text: str, reply: str) -> None:
+    message = assistant().respond(Turn(text, "nlu_fallback")).messages[0]["text"]
+    assert message.startswith(texts.say(reply, "ko")[:15])
+
+
+def test_a_skin_type_told_between_does_not_hide_the_two_things_compared() -> None:
+    post = (
+        "I was given a vitamin C serum and a retinol cream for my birthday. I have sensitive skin. "
+        "What's the difference between them?"
+    )
+    facts = assistant().respond(Turn(post, "ask_what_is")).slots["last_facts"]
+    assert {"vitamin_c_what_is", "retinol_what_is"} <= set(facts)

@@ -664,3 +664,67 @@ def test_korean_statements_and_indirect_questions_in_a_post() -> None:
     for asking in ("매일 발라도 괜찮은지 모르겠어요.", "매일 써도 되는지 모르겠어요."):
         assert len(questions_in(f"피부가 건조해요. 요즘 콜라겐 마스크를 {asking} 모공에 좋아요?")[0]) == 2
     assert len(questions_in("피부가 건조해요. 효과가 그 정도 되는건지 모르겠어요. 모공에 좋아요?")[0]) == 1
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("what should i call you lol", "bot_challenge"),
+        ("혹시 너는 이름이 뭐야? 그냥 봇이라고 부르면 돼?", "bot_challenge"),
+        ("long time no see!!", "greet"),
+        ("와 진짜 오랜만이에요 ㅎㅎ", "greet"),
+        ("메리 크리스마스~", "greet"),
+    ],
+)
+def test_asking_its_name_or_greeting_after_a_while_is_small_talk(text: str, intent: str) -> None:
+    assert small_talk_cue(text) == intent
+
+
+def test_a_long_message_with_a_word_for_a_bot_in_it_is_no_small_talk() -> None:
+    text = "our team lead at work is kind of a weird person and my coworker keeps asking if he is a robot"
+    assert small_talk_cue(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("my cheek pores used to be round and now they look stretched, what the heck is going on", "cause"),
+        ("왜 턱 모공만 매일 막히는 거예요?", "cause"),
+        ("why do my pores look clogged every day even though i wash twice", "cause"),
+        ("턱 모공 막히는 게 왜 그런지 궁금한데 각질제거는 일주일에 몇 번 해요?", "frequency"),
+        ("ok so what can i buy for it", "recommendation"),
+    ],
+)
+def test_why_beside_a_habit_and_what_to_buy(text: str, kind: str) -> None:
+    assert cued_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["source on the 30 second rub claim? seems random", "citation for that percentage thing pls"],
+)
+def test_a_source_for_a_claim_named_in_passing(text: str) -> None:
+    assert asks_for_the_source(text)
+
+
+def test_the_simplest_skin_care_is_what_to_do() -> None:
+    assert (
+        cued_kind("my nephew has clogged pores all over his nose, what's the easiest skincare he'd actually stick to")
+        == "overview"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you have a name for the little bumps on my nose?",
+        "코에 있는 까만 점들 이거 뭐라고 불러요?",
+        "오랜만에 하면 어떻게 돼요?",
+    ],
+)
+def test_a_name_for_a_thing_or_doing_it_after_a_while_is_no_small_talk(text: str) -> None:
+    assert small_talk_cue(text) is None
+
+
+def test_thanks_beside_asking_its_name_is_asking_what_it_is() -> None:
+    assert small_talk_cue("thanks! btw do you have a name? what should i call you") == "bot_challenge"
