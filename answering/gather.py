@@ -604,13 +604,21 @@ class Retriever:
         # that asks about a thing ("…outside all weekend in sun and city traffic. Is a collagen
         # mask actually doing anything for pores?" asks about the mask, not the sun)
         asks_of_a_thing = any(in_asked(m) and m.topic_id not in not_a_thing for m in mentions)
+        # ... and the state of the person's pores told before a question that names something
+        # else ("gig photos are brutal on my oval cheek pores. is a peel actually worth it?")
+        # (not before a question why: "I have sagging pores. is it because I stopped retinol?",
+        # "could it be from my vitamin c serum?")
+        states = set(self._settings.pore_states)
+        asks_of_another = any(in_asked(m) and m.topic_id not in weak | states for m in mentions) and not any(
+            "cause" in cued_kinds(text[a:b]) or self._settings.asks_if_caused_by.search(text[a:b]) for a, b in asked
+        )
 
         def told(mention: Mention) -> bool:
             if not asked or in_asked(mention):
                 return False
             # (a skin type told is who asks, which the answer may hinge on: not set aside)
             scene = mention.topic_id in weak and mention.topic_id not in self._settings.skin_types
-            return asked_first or (asks_of_a_thing and scene)
+            return asked_first or (asks_of_a_thing and scene) or (asks_of_another and mention.topic_id in states)
 
         return sorted(mentions, key=lambda mention: (_sets_the_scene(text, mention), told(mention)))
 
@@ -671,9 +679,16 @@ class Retriever:
             and not any(set(content_lemmas(text[a:b])) & self._body_lemmas for a, b in asked)
             and any(m.topic_id == generic for m in mentions)
         )
+        # "앰플 성분표에 '휴먼 성장인자'라고 써있던데 이게 모공이랑 무슨 상관?": a product form
+        # beside an ingredient the question names carries it; the ingredient is asked about
+        names_specific = any(inside(m.start, m.end) and m.topic_id not in weak for m in mentions)
+
+        def carrier(term: str) -> bool:
+            return names_specific and term.lower() in self._settings.carrier_forms
+
         return (
             bool(asked)
-            and not any(asked_about(start, end) for _, start, end in terms)
+            and not any(asked_about(start, end) for term, start, end in terms if not carrier(term))
             and (
                 broad_about_the_story
                 or any(
@@ -689,16 +704,16 @@ class Retriever:
     ) -> Optional[Tuple[str, str]]:
         """The topic a question compares with an uncovered term, and the term as
         written, when it asks which is better (``comparison``) and nothing but "or", "이랑"...
-        stands between them."""
+        stands between them, or when a slash joins them as one thing ("quit vaping/smoking": the
+        sources speak of the one they cover)."""
         cues = settings().understand
-        if not cues.comparison.search(text):
-            return None
+        compares = bool(cues.comparison.search(text))
         for mention in mentions:
             if mention.topic_id == self._settings.generic_topic:
                 continue  # "pores or microneedling?" compares nothing the sources cover
             for term, start, end in terms:
                 between = text[mention.end : start] if mention.end <= start else text[end : mention.start]
-                if cues.comparison_joiner.match(between):
+                if between.strip() == "/" or (compares and cues.comparison_joiner.match(between)):
                     return mention.topic_id, term
         return None
 
@@ -868,7 +883,14 @@ class Retriever:
         other_subject_words = self._other_subject_words(question.text)
         # A topic's name misspelt beside a thing of another subject is that thing ("a 2L
         # hydration pack for a day hike" is no hydrating pack).
-        named = [m for m in mentions if not (other_subject_words and _misspelt(question.text, m))]
+        # So is a topic named by a word with lives elsewhere beside two such things ("20 devices"
+        # beside a router and a subnet mask; not "an ad on my phone for a pore device").
+        named = [
+            m
+            for m in mentions
+            if not (other_subject_words and _misspelt(question.text, m))
+            and not (len(other_subject_words) >= 2 and m.alias.lower() in self._settings.ambiguous_topic_words)
+        ]
         if self._serves_a_thing(question.text, other_subject_words):
             return True  # "is vitamin c good for my cat?"
         lemmas = self._literal_lemmas(question.text)
@@ -988,10 +1010,19 @@ class Retriever:
         return bool(served & other_subject_words or korean_served) and not self._names_own_body(text)
 
     def _names_own_body(self, text: str) -> bool:
-        """Whether ``text`` names skin of the person's own (``own_body``: "my face", "제 얼굴")."""
-        own = {
-            lemma for match in self._settings.own_body.finditer(text.lower()) for lemma in content_lemmas(match["body"])
-        }
+        """Whether ``text`` names skin of the person's own (``own_body``: "my face", "제 얼굴") or
+        of a relative named before it and no pet (``a_relative``, ``relatives_body``: "my son … his
+        nose")."""
+        lowered = text.lower()
+        own = {lemma for match in self._settings.own_body.finditer(lowered) for lemma in content_lemmas(match["body"])}
+        relative = self._settings.a_relative.search(lowered)
+        if relative is not None and not self._settings.pets.search(lowered):
+            # "my 15 year old son … His forehead and nose are super oily"
+            own |= {
+                lemma
+                for match in self._settings.relatives_body.finditer(lowered, relative.end())
+                for lemma in content_lemmas(match["body"])
+            }
         return bool(own & self._body_lemmas) or bool(self._settings.korean_own_body.search(text))
 
     def _names_own_pores(self, text: str, other_subject_words: Set[str]) -> bool:
@@ -1258,9 +1289,13 @@ class Retriever:
                 candidates = [fact for fact in candidates if topics[0] in fact.topics] or candidates
                 own = [f for f in self.store.facts_about(list(named)) if all(has_detail(f, d) for d in details)]
                 candidates += [fact for fact in own if fact not in candidates]
-        elif len(topics) == 1 and cues.combination.search(text) and cues.both.search(text):
+        elif len(topics) == 1 and any(
+            cues.combination.search(text[a:b]) and cues.both.search(text[a:b])
+            for a, b in asked_spans(text) or ((0, len(text)),)
+        ):
             # "둘이 같은날 해도됨??" after collagen masks (asked after exfoliating): a fact that
-            # pairs the topic with another subject
+            # pairs the topic with another subject (asked so: not "my sister and I both noticed it at
+            # the same time. why do pores sag?")
             candidates = [
                 fact for fact in candidates if len(self.subjects(set(fact.topics) - self.store.weak_topics)) >= 2
             ] or candidates

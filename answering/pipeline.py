@@ -26,6 +26,7 @@ from answering.understand import (
     understand,
 )
 from knowledge.store import Fact, FactStore
+from knowledge.topics import HANGUL
 
 logger = logging.getLogger(__name__)
 
@@ -222,14 +223,21 @@ class Assistant:
         return small_talk_cue(turn.text) or self._chat_after_a_greeting(turn.text) or turn.intent
 
     def _chat_after_a_greeting(self, text: str) -> Optional[str]:
-        """A message that opens with a greeting and then only chats ("굿모닝~ 출근길인데 심심해서
+        """A message that opens (or closes) with a greeting and otherwise only chats ("굿모닝~ 출근길인데 심심해서
         말 걸어봄 ㅋㅋ 넌 잠도 안 자?"): a greeting, when nothing in it is skin care's or another
         subject's, it asks no kind of question or detail, and any question in it is put to the
         assistant ("Hello, how long does a student visa take?", "hi, who won the game last
         night?" ask about something else)."""
         cues = settings().understand
-        opening, *rest = cues.clause_break.split(text, maxsplit=1)
-        if small_talk_cue(opening) != "greet" or self.retriever.has_skin_words(text):
+        clauses = [clause for clause in cues.clause_break.split(text) if clause and clause.strip()]
+        if not clauses or self.retriever.has_skin_words(text):
+            return None
+        # ... or closes with one ("점심 먹었어? 아 너는 밥 안 먹지ㅋㅋ 암튼 안녕~"), asking for nothing
+        if small_talk_cue(clauses[0]) == "greet":
+            rest = clauses[1:]
+        elif cues.closing_greeting.search(text) and not cues.request.search(text):
+            rest = clauses
+        else:
             return None
         if cued_kind(text) is not None or asked_details(text):
             return None
@@ -558,9 +566,11 @@ class Assistant:
 
     def _overdone_subject_of_the_last_answer(self, text: str, last_topics: Tuple[str, ...]) -> Optional[str]:
         """The subject of the last answer that can be overdone, when a message that names no
-        topic asks about doing it too much ("and what happens if i overdo it")."""
+        topic asks about doing it too much ("and what happens if i overdo it"); a skin type named
+        beside it is no topic of its own, nor a reaction, which the sensitive-skin type's words
+        name ("볼이 좀 빨개지네여 이거 너무 자주 해서 그런거에요?")."""
         cues = settings().understand
-        if self.retriever.topics_of(text) or not cues.excess.search(text):
+        if set(self.retriever.topics_of(text)) - set(settings().gather.skin_types) or not cues.excess.search(text):
             return None
         overdone = [s for s in self.retriever.subjects(last_topics) if s in cues.overdoing_facts]
         return overdone[0] if len(overdone) == 1 else None
@@ -661,14 +671,24 @@ class Assistant:
         short = len(text.split()) <= cues.same_subject_max_words
         # ...but "why is this happening NOW" after pores described beside makeup points at the pores
         about_the_term = bool(results) and results[-1].about_the_term
-        same = (
-            short
-            or (about_the_term and bool(cues.points_at_the_term.search(text)))
-            or bool(cues.asks_of_the_term.search(text))
+        asks_of_it = bool(cues.asks_of_the_term.search(text))
+        # ... and Korean drops the "it": "스피큘 크림 써보신분? 모공 줄어든다던데 며칠에 한번 발라야 하나요"
+        # asks how often to use it ("그리고 모공은 원래 왜 보여요?" asks a question of its own)
+        asks_without_it = (
+            bool(HANGUL.search(text)) and cued_kind(text) == "frequency" and not cues.korean_new_question.match(text)
         )
-        # ("모공에 효과 있음?" after a dermaroller names pores only: it asks about the dermaroller)
+        same = short or (about_the_term and bool(cues.points_at_the_term.search(text))) or asks_of_it or asks_without_it
+        # ("모공에 효과 있음?" after a dermaroller names pores only: it asks about the dermaroller;
+        # "does it pull the gunk out" after facial cupping asks of it, whatever state of pores it
+        # names; "also is it true vitamin C helps with acne scars?" asks of vitamin C)
         names_a_topic = set(self.retriever.topics_of(text)) - {settings().gather.generic_topic}
-        if same and results and results[-1].outcome is Outcome.TERM_NOT_COVERED and not names_a_topic:
+        names_a_thing = names_a_topic - set(settings().gather.everyday_topics)
+        if (
+            same
+            and results
+            and results[-1].outcome is Outcome.TERM_NOT_COVERED
+            and (not names_a_topic or (asks_of_it and not names_a_thing))
+        ):
             return results[-1]
         return None
 

@@ -106,6 +106,8 @@ class Understand:
     same_subject_max_words: int
     points_at_the_term: Pattern[str]
     asks_of_the_term: Pattern[str]
+    korean_new_question: Pattern[str]
+    closing_greeting: Pattern[str]
     kind_cues: Tuple[Tuple[str, Pattern[str]], ...]
     detail_cues: Tuple[DetailCue, ...]
 
@@ -159,6 +161,13 @@ class Gather:
     skin_of_a_thing: Tuple[Pattern[str], ...]
     for_a_thing: Tuple[Pattern[str], ...]
     own_body: Pattern[str]
+    ambiguous_topic_words: Tuple[str, ...]
+    carrier_forms: Tuple[str, ...]
+    pore_states: Tuple[str, ...]
+    asks_if_caused_by: Pattern[str]
+    a_relative: Pattern[str]
+    relatives_body: Pattern[str]
+    pets: Pattern[str]
     korean_for_a_thing: Tuple[Pattern[str], ...]
     korean_own_body: Pattern[str]
     other_subject_questions: Pattern[str]
@@ -262,6 +271,8 @@ def _understand(raw: dict) -> Understand:
         same_subject_max_words=raw["same_subject_max_words"],
         points_at_the_term=_compiled(raw["points_at_the_term"]),
         asks_of_the_term=_compiled(raw["asks_of_the_term"]),
+        korean_new_question=_compiled(raw["korean_new_question"]),
+        closing_greeting=_compiled(raw["closing_greeting"]),
         kind_cues=tuple((cue["kind"], _compiled(cue["pattern"])) for cue in raw["kind_cues"]),
         detail_cues=tuple(
             DetailCue(
@@ -298,6 +309,10 @@ def settings() -> Settings:
     gather["skin_of_a_thing"] = tuple(_compiled(pattern) for pattern in gather["skin_of_a_thing"])
     gather["for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["for_a_thing"])
     gather["own_body"] = _compiled(gather["own_body"])
+    gather["a_relative"] = _compiled(gather["a_relative"])
+    gather["relatives_body"] = _compiled(gather["relatives_body"])
+    gather["pets"] = _compiled(gather["pets"])
+    gather["asks_if_caused_by"] = _compiled(gather["asks_if_caused_by"])
     gather["korean_for_a_thing"] = tuple(_compiled(pattern) for pattern in gather["korean_for_a_thing"])
     gather["korean_own_body"] = _compiled(gather["korean_own_body"])
     gather["other_subject_questions"] = _compiled(gather["other_subject_questions"])

@@ -3204,3 +3204,127 @@ def test_a_skin_type_told_between_does_not_hide_the_two_things_compared() -> Non
     )
     facts = assistant().respond(Turn(post, "ask_what_is")).slots["last_facts"]
     assert {"vitamin_c_what_is", "retinol_what_is"} <= set(facts)
+
+
+@pytest.mark.parametrize(
+    "text, reply",
+    [
+        # a router's devices and a casting's porosity are their own subjects
+        ("my router's dhcp hands out addresses to 30 devices, should the subnet mask be /24?", "out_of_scope"),
+        ("the aluminum castings come out of machining full of tiny pores, is it the alloy?", "out_of_scope"),
+        ("공유기 서브넷 마스크를 바꾸면 연결된 기기가 몇 대까지 돼요?", "out_of_scope"),
+        # a greeting at the end of a chat with the assistant
+        ("주말 잘 보냈어? 넌 주말도 없겠구나 ㅋㅋ 암튼 안녕", "greet"),
+    ],
+)
+def test_other_subjects_and_a_greeting_that_ends_a_chat(text: str, reply: str) -> None:
+    message = assistant().respond(Turn(text, "out_of_scope")).messages[0]["text"]
+    language = "ko" if any("\uac00" <= char <= "\ud7a3" for char in text) else "en"
+    assert message.startswith(texts.say(reply, language)[:15])
+
+
+def test_a_relatives_face_makes_a_story_about_skin() -> None:
+    post = (
+        "Asking for my 13 year old daughter. She plays hockey and eats chicken wings every day. Her nose "
+        "and chin are oily and full of black dots. Why do some pores clog and others don't?"
+    )
+    assert assistant().respond(Turn(post, "nlu_fallback")).slots.get("last_facts") == ["clogged_pores_which_clog"]
+
+
+@pytest.mark.parametrize(
+    "text, missing, fact_id",
+    [
+        # a slash joins an uncovered term to a covered one: the covered one is answered
+        ("i switched to vaping/smoking less, can that change my pores?", "vaping", "lifestyle_pores"),
+        # "it" after a term asks of the term, whatever state of pores it names
+        ("has anyone here used a gua sha stone? does it unclog pores?", "gua sha", None),
+        # Korean drops the "it" when asking how often
+        ("더마롤러 써본 사람? 모공에 좋다던데 며칠에 한 번 해야 돼요?", "더마롤러", None),
+    ],
+)
+def test_what_a_term_beside_a_question_leaves_answered(text: str, missing: str, fact_id: Optional[str]) -> None:
+    response = assistant().respond(Turn(text, "nlu_fallback"))
+    assert missing.lower() in response.messages[0]["text"].lower()
+    assert (response.slots.get("last_facts") or [None])[0] == fact_id
+
+
+def test_a_question_of_its_own_after_a_term_is_answered() -> None:
+    text = "더마롤러 써도 돼요? 그리고 각질팩은 며칠에 한 번 해요?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"] == ["exfoliating_pack_frequency"]
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        ("레티놀은 알겠는데 글리콜산은 뭐하는 거예요?", "glycolic_acid_what_is"),
+        ("세수할 때 클렌저는 순한 거 쓰고 물은 어떻게 해요?", "cleansing_routine"),
+        ("how do i unclog the ones on my chin?", "overview_clear_clogged_pores"),
+        ("64 and my cheek pores went oval and droopy. where on earth do i start?", "overview_sagging_pores"),
+    ],
+)
+def test_set_aside_water_unclog_and_where_to_start(text: str, fact_id: str) -> None:
+    assert fact_id in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_a_tendency_to_itch_from_new_products_gets_the_patch_test() -> None:
+    text = "새 화장품 바르면 금방 가려워지는 편이에요. 보습팩 처음 쓸 때 주의할 점 있어요?"
+    assert "sensitive_skin_patch_test" in assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"]
+
+
+def test_a_product_form_beside_an_ingredient_does_not_hide_it() -> None:
+    text = "앰플에 레티놀이 들어있다는데 이게 모공에 뭘 해줘요?"
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == "retinol_what_is"
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        # "both … at the same time" told in a story is no question about two things together
+        (
+            "my brother and i both spotted droopy pores at the same time last summer. why do pores sag?",
+            "sagging_pores_cause",
+        ),
+        # the state of one's pores told before a question about a treatment: the treatment
+        ("wedding photos showed my oval cheek pores. is a peel worth it for that?", "peeling_what_is"),
+        ("sauna girl here, how long do i rub my nose while steaming?", "bath_dead_skin_removal"),
+    ],
+)
+def test_told_states_and_both_do_not_decide_the_question(text: str, fact_id: str) -> None:
+    assert assistant().respond(Turn(text, "nlu_fallback")).slots["last_facts"][0] == fact_id
+
+
+def test_a_reaction_named_beside_doing_it_too_often_asks_what_overdoing_does() -> None:
+    turn = Turn(
+        "써보니까 이마가 좀 빨개져요. 너무 자주 해서 그런가요?",
+        "nlu_fallback",
+        last_facts=("aha_bha_introduce_gradually",),
+        last_topics=("aha", "bha", "exfoliation"),
+        last_kind="how_to",
+    )
+    assert assistant().respond(turn).slots["last_facts"] == ["over_exfoliation"]
+
+
+def test_asking_whether_this_is_the_place_for_pore_questions_is_small_talk() -> None:
+    message = assistant().respond(Turn("혹시 여기 모공 질문 받아주는 곳 맞나요?", "out_of_scope")).messages[0]["text"]
+    assert message.startswith(texts.say("capabilities", "ko")[:15])
+
+
+@pytest.mark.parametrize(
+    "text, fact_id",
+    [
+        # a pet beside a relative: the cat's skin is another subject
+        ("my son's dog keeps scratching and his skin looks dry, which lotion is safe for the dog?", None),
+        # one thing of another subject beside a pore device leaves the device a topic
+        ("an ad on my tablet showed an ion device for pores. does that device work?", "iontophoresis_what_is"),
+        # a question whether something caused the state told keeps that state first
+        ("my chin is full of clogged pores. could it be from my new retinol?", "overview_clear_clogged_pores"),
+    ],
+)
+def test_review_cases_for_relatives_devices_and_causes(text: str, fact_id: Optional[str]) -> None:
+    slots = assistant().respond(Turn(text, "nlu_fallback")).slots
+    assert (slots.get("last_facts") or [None])[0] == fact_id
+
+
+def test_a_request_that_closes_with_a_greeting_is_no_small_talk() -> None:
+    message = assistant().respond(Turn("can you book me a table for two tonight? hi", "out_of_scope")).messages[0]
+    assert message["text"].startswith(texts.say("out_of_scope", "en")[:15])
